@@ -1,0 +1,191 @@
+"""The ``gridscore`` command line: parse arguments, call the library, print, exit.
+
+Domain errors become Chinese messages and exit code 1; a traceback never
+reaches the user.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .errors import GridscoreError, InvalidInput, UsageError
+from .explain import explain_month, explain_year
+from .periods import Month, Year, parse_period
+from .report import annual_json, annual_table, monthly_json, monthly_table
+from .results import Results
+from .validate import Dataset, load_dataset
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def _root_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Give a command its own ``--root`` (``gridscore --root DIR CMD`` works too)."""
+
+    @click.option(
+        "--root",
+        "root",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="考评仓库的根目录（默认：当前目录）",
+    )
+    @click.pass_context
+    @wraps(command)
+    def wrapper(ctx: click.Context, root: Path | None, **kwargs: Any) -> Any:
+        chosen = root or (ctx.obj or {}).get("root") or Path.cwd()
+        return command(chosen.resolve(), **kwargs)
+
+    return wrapper
+
+
+@click.group(context_settings=CONTEXT_SETTINGS)
+@click.version_option(__version__, "-V", "--version", message="gridscore %(version)s")
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None, help="考评仓库的根目录（默认：当前目录）")
+@click.pass_context
+def cli(ctx: click.Context, root: Path | None) -> None:
+    """网格反诈考评公示平台：校验考评记录、计算得分、说明得分。"""
+    ctx.obj = {"root": root}
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@_root_option
+def check(root: Path) -> None:
+    """校验全部考评记录并重新计算所有得分；有错误时逐条列出（文件:行号: 说明）。"""
+    started = time.perf_counter()
+    dataset = load_dataset(root)
+    results = Results(dataset)
+    for month in dataset.months():
+        results.month(month)
+    for year in dataset.years():
+        results.year(year)
+    records = sum(len(entries) for entries in dataset.entries.values())
+    elapsed = time.perf_counter() - started
+    rubrics = "、".join(entry.rubric.version for entry in dataset.rubrics)
+    org = dataset.organization
+    click.echo(
+        f"检查通过：{len(org.communities)} 个社区、{len(org.workers)} 名网格员、"
+        f"{records} 份月度考评、{len(dataset.reviews)} 份年度评议、{len(dataset.notices)} 份公告；"
+        f"考评标准 {rubrics} 版；用时 {elapsed:.2f} 秒。"
+    )
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("period")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON（供程序读取）")
+@_root_option
+def score(root: Path, period: str, as_json: bool) -> None:
+    """显示某月（如 2026-03）或某年（如 2026）的考评结果。"""
+    parsed = _period(period)
+    dataset = load_dataset(root)
+    results = Results(dataset)
+    _require_period(results, dataset, parsed)
+    if isinstance(parsed, Month):
+        month_results = results.month(parsed)
+        if as_json:
+            _print_json(monthly_json(parsed, month_results))
+        else:
+            click.echo(monthly_table(dataset, parsed, month_results))
+    else:
+        summary = results.year(parsed.year)
+        if as_json:
+            _print_json(annual_json(summary))
+        else:
+            click.echo(annual_table(dataset, summary))
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("worker")
+@click.argument("period")
+@_root_option
+def explain(root: Path, worker: str, period: str) -> None:
+    """逐项说明一名网格员某月或某年的得分：每一分来自哪条记录、哪条规则，算式写全。"""
+    parsed = _period(period)
+    dataset = load_dataset(root)
+    if worker not in dataset.workers:
+        from .messages import did_you_mean
+
+        raise UsageError(f"未知的网格员“{worker}”{did_you_mean(worker, list(dataset.workers))}")
+    results = Results(dataset)
+    _require_period(results, dataset, parsed)
+    name = dataset.workers[worker].name
+    if isinstance(parsed, Month):
+        result = results.worker_month(worker, parsed)
+        if result is None:
+            raise UsageError(f"{worker}（{name}）在 {parsed} 没有考评记录")
+        everyone = results.month(parsed)
+        peers = sum(1 for r in everyone if r.entry.worker.community == result.entry.worker.community)
+        click.echo(explain_month(dataset, result, len(everyone), peers))
+    else:
+        summary = results.year(parsed.year)
+        annual = next((r for r in summary.results if r.worker_id == worker), None)
+        if annual is None:
+            raise UsageError(f"{worker}（{name}）在 {parsed.year} 年没有考评记录")
+        click.echo(explain_year(dataset, summary, annual))
+
+
+def _period(text: str) -> Month | Year:
+    try:
+        return parse_period(text)
+    except ValueError:
+        raise UsageError(f"考评期“{text}”格式不对：月份写成 2026-03，年度写成 2026") from None
+
+
+def _require_period(results: Results, dataset: Dataset, period: Month | Year) -> None:
+    if not results.has_period(period):
+        months = dataset.months()
+        span = f"（现有考评期：{months[0]} 至 {months[-1]}）" if months else "（仓库里还没有考评记录）"
+        raise UsageError(f"{period} 没有考评记录{span}")
+
+
+def _print_json(data: dict[str, Any]) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit code instead of raising."""
+    try:
+        cli.main(args=argv, prog_name="gridscore", standalone_mode=False)
+    except InvalidInput as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"发现 {len(error.problems)} 个问题，请逐条修改后重新运行 gridscore check。", err=True)
+        return 1
+    except GridscoreError as error:
+        click.echo(f"错误：{error}", err=True)
+        return 1
+    except click.exceptions.Abort:
+        click.echo("已取消。", err=True)
+        return 130
+    except click.ClickException as error:
+        click.echo(_usage_message(error), err=True)
+        return error.exit_code
+    except KeyboardInterrupt:
+        click.echo("已取消。", err=True)
+        return 130
+    return 0
+
+
+def _usage_message(error: click.ClickException) -> str:
+    ctx = getattr(error, "ctx", None)
+    usage = f"\n用法：{ctx.get_usage().removeprefix('Usage: ')}\n运行 gridscore --help 查看全部命令。" if ctx else ""
+    if isinstance(error, click.exceptions.MissingParameter) and error.param is not None:
+        name = (error.param.human_readable_name or "").upper()
+        return f"错误：缺少参数 {name}{usage}"
+    if isinstance(error, click.exceptions.NoSuchOption):
+        return f"错误：没有选项 {error.option_name}{usage}"
+    if isinstance(error, click.exceptions.UsageError) and "No such command" in error.message:
+        command = error.message.split("'")[1] if "'" in error.message else ""
+        return f"错误：没有命令“{command}”。运行 gridscore --help 查看全部命令。"
+    return f"错误：{error.format_message()}{usage}"
+
+
+def entry_point() -> None:
+    sys.exit(main())

@@ -1,0 +1,235 @@
+"""Gather the repository: find every data file, read it, and validate it on its own.
+
+Checks that need more than one file (a record's worker, its assessor,
+duplicates) live in ``validate``; this stage only makes typed objects out of
+files and reports what is wrong inside each file.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import Problem, display_path
+from .messages import translate
+from .models import AnnualReview, MonthlyRecord, Notice, Organization
+from .periods import Month
+from .rubric import Rubric, check_rubric
+from .yamlio import Document, YamlProblem, read_document
+
+M = TypeVar("M", bound=BaseModel)
+
+RECORDS = "records"
+RUBRICS = "rubric"
+ORGANIZATION = "organization.yaml"
+NOTICES = "notices"
+ANNUAL = "annual"
+
+_YEAR_DIR = re.compile(r"\d{4}")
+_MONTH_DIR = re.compile(r"0[1-9]|1[0-2]")
+
+
+@dataclass
+class RecordFile:
+    doc: Document
+    record: MonthlyRecord
+    folder_month: Month
+    folder_community: str
+
+
+@dataclass
+class AnnualFile:
+    doc: Document
+    review: AnnualReview
+    folder_year: int
+    folder_community: str
+
+
+@dataclass
+class NoticeFile:
+    doc: Document
+    notice: Notice
+    stem: str
+
+
+@dataclass
+class RubricFile:
+    doc: Document
+    rubric: Rubric
+
+
+@dataclass
+class Repository:
+    """Everything read from one repository, before cross-file checks."""
+
+    root: Path
+    organization: Organization | None = None
+    organization_doc: Document | None = None
+    rubrics: list[RubricFile] = field(default_factory=list)
+    records: list[RecordFile] = field(default_factory=list)
+    annual: list[AnnualFile] = field(default_factory=list)
+    notices: list[NoticeFile] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def rubric_for(self, month: Month) -> Rubric | None:
+        """The edition in force for ``month``: the latest one that took effect by then."""
+        chosen = None
+        for entry in self.rubrics:
+            if entry.rubric.effective_from <= month:
+                chosen = entry.rubric
+        return chosen
+
+
+def load_repository(root: Path) -> Repository:
+    """Read and type every data file under ``root``; problems are collected, not raised."""
+    repo = Repository(root=root)
+    records_dir = root / RECORDS
+    if not records_dir.is_dir():
+        repo.problems.append(Problem(RECORDS, 0, "找不到 records 文件夹：请在考评仓库的根目录运行，或用 --root 指定"))
+        return repo
+    _load_rubrics(repo)
+    org_path = records_dir / ORGANIZATION
+    if org_path.is_file():
+        doc = _read(repo, org_path)
+        if doc is not None:
+            repo.organization_doc = doc
+            repo.organization = _validate(repo, doc, Organization)
+    else:
+        repo.problems.append(Problem(f"{RECORDS}/{ORGANIZATION}", 0, "缺少组织信息文件 organization.yaml"))
+    for path in _yaml_files(records_dir):
+        _load_data_file(repo, path)
+    return repo
+
+
+def _yaml_files(folder: Path) -> list[Path]:
+    found: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if name.endswith((".yaml", ".yml")) and not name.startswith("."):
+                found.append(Path(dirpath) / name)
+    return found
+
+
+def _load_rubrics(repo: Repository) -> None:
+    folder = repo.root / RUBRICS
+    paths = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+    if not paths:
+        repo.problems.append(Problem(RUBRICS, 0, "找不到考评标准：rubric 文件夹里至少要有一个 .yaml 文件"))
+        return
+    for path in paths:
+        doc = _read(repo, path)
+        if doc is None:
+            continue
+        rubric = _validate(repo, doc, Rubric)
+        if rubric is None:
+            continue
+        problems = check_rubric(rubric, doc)
+        repo.problems.extend(problems)
+        if not problems:
+            repo.rubrics.append(RubricFile(doc, rubric))
+    repo.rubrics.sort(key=lambda entry: entry.rubric.effective_from)
+    seen: dict[Month, RubricFile] = {}
+    for entry in repo.rubrics:
+        other = seen.get(entry.rubric.effective_from)
+        if other is not None:
+            repo.problems.append(
+                entry.doc.problem(
+                    ("effective_from",),
+                    f"与 {other.doc.path} 的生效月份相同（{entry.rubric.effective_from}），无法确定用哪一版",
+                )
+            )
+        seen[entry.rubric.effective_from] = entry
+
+
+def _load_data_file(repo: Repository, path: Path) -> None:
+    relative = path.relative_to(repo.root / RECORDS).parts
+    shown = display_path(path, repo.root)
+    if relative == (ORGANIZATION,):
+        return
+    if path.suffix == ".yml":
+        repo.problems.append(Problem(shown, 0, "请使用 .yaml 扩展名（不是 .yml）"))
+        return
+    kind = _classify(relative)
+    if kind is None:
+        repo.problems.append(
+            Problem(
+                shown,
+                0,
+                "文件位置无法识别：月度考评放在 records/年/月/社区/网格员.yaml，"
+                "年度评议放在 records/年/annual/社区/网格员.yaml，公告放在 records/notices/",
+            )
+        )
+        return
+    doc = _read(repo, path)
+    if doc is None:
+        return
+    if kind == "notice":
+        notice = _validate(repo, doc, Notice)
+        if notice is not None:
+            repo.notices.append(NoticeFile(doc, notice, path.stem))
+    elif kind == "annual":
+        review = _validate(repo, doc, AnnualReview)
+        if review is not None:
+            repo.annual.append(AnnualFile(doc, review, int(relative[0]), relative[2]))
+    else:
+        record = _validate(repo, doc, MonthlyRecord)
+        if record is not None:
+            folder = Month(int(relative[0]), int(relative[1]))
+            repo.records.append(RecordFile(doc, record, folder, relative[2]))
+
+
+def _classify(parts: tuple[str, ...]) -> str | None:
+    if len(parts) == 2 and parts[0] == NOTICES:
+        return "notice"
+    if len(parts) == 4 and _YEAR_DIR.fullmatch(parts[0]):
+        if parts[1] == ANNUAL:
+            return "annual"
+        if _MONTH_DIR.fullmatch(parts[1]):
+            return "record"
+    return None
+
+
+def _read(repo: Repository, path: Path) -> Document | None:
+    shown = display_path(path, repo.root)
+    try:
+        doc = read_document(path, shown)
+    except YamlProblem as problem:
+        repo.problems.append(Problem(shown, problem.line, problem.message))
+        return None
+    except OSError as error:
+        repo.problems.append(Problem(shown, 0, f"无法读取文件：{error.strerror}"))
+        return None
+    if doc.data is None:
+        repo.problems.append(Problem(shown, 1, "文件是空的"))
+        return None
+    if not isinstance(doc.data, dict):
+        repo.problems.append(Problem(shown, 1, "文件内容应为“字段: 值”形式，而不是列表或单个值"))
+        return None
+    return doc
+
+
+def _validate(repo: Repository, doc: Document, model: type[M]) -> M | None:
+    return validate_model(doc, model, doc.data, (), repo.problems.append)
+
+
+def validate_model(
+    doc: Document,
+    model: type[M],
+    data: Any,
+    prefix: tuple[str | int, ...],
+    report: Callable[[Problem], None],
+) -> M | None:
+    """Validate ``data`` (found at ``prefix`` in ``doc``) or report each error at its line."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        for loc, message in translate(error, model):
+            report(doc.problem((*prefix, *loc), message))
+        return None

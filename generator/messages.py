@@ -1,0 +1,121 @@
+"""Turn pydantic's validation errors into Chinese messages with a did-you-mean."""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+Loc = tuple[str | int, ...]
+
+
+def did_you_mean(word: str, choices: Sequence[str]) -> str:
+    """Return ``，您是否想写“x”？`` for the closest choice, or an empty string."""
+    close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
+    return f"，您是否想写“{close[0]}”？" if close else ""
+
+
+def show(value: Any) -> str:
+    """A short rendering of a wrong value for a message."""
+    if value is None:
+        return "空值"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "一组字段"
+    if isinstance(value, list):
+        return "一个列表"
+    text = str(value)
+    return f"“{text[:40]}…”" if len(text) > 40 else f"“{text}”"
+
+
+def translate(error: ValidationError, model: type[BaseModel]) -> Iterator[tuple[Loc, str]]:
+    """Yield ``(location, message)`` for every error, in Chinese."""
+    for detail in error.errors(include_url=False):
+        loc: Loc = tuple(detail["loc"])
+        yield loc, _message(detail, loc, model)
+
+
+def _message(detail: Any, loc: Loc, model: type[BaseModel]) -> str:
+    kind = detail["type"]
+    value = detail.get("input")
+    ctx = detail.get("ctx") or {}
+    name = str(loc[-1]) if loc else ""
+    if kind == "gridscore":
+        return str(ctx.get("message", detail["msg"]))
+    if kind == "missing":
+        return f"缺少必填字段“{name}”"
+    if kind == "extra_forbidden":
+        allowed = fields_at(model, loc[:-1])
+        hint = did_you_mean(name, allowed)
+        listing = f"；可用的字段：{'、'.join(allowed)}" if allowed and not hint else ""
+        return f"未知字段“{name}”{hint}{listing}"
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        return f"“{name}”应为整数，实际为 {show(value)}"
+    if kind in ("greater_than_equal", "greater_than"):
+        if ctx.get("ge") == 0:
+            return f"“{name}”不能为负数，实际为 {show(value)}"
+        return f"“{name}”应不小于 {ctx.get('ge', ctx.get('gt'))}，实际为 {show(value)}"
+    if kind in ("less_than_equal", "less_than"):
+        return f"“{name}”应不大于 {ctx.get('le', ctx.get('lt'))}，实际为 {show(value)}"
+    if kind in ("bool_type", "bool_parsing"):
+        return f"“{name}”应为 true 或 false，实际为 {show(value)}"
+    if kind in ("string_type", "str_type"):
+        return f"“{name}”应为文字，实际为 {show(value)}"
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return f"“{name or '文件'}”应为“字段: 值”形式的内容，实际为 {show(value)}"
+    if kind == "list_type":
+        return f"“{name}”应为列表（每项以“- ”开头），实际为 {show(value)}"
+    if kind in ("decimal_type", "decimal_parsing", "float_type", "float_parsing", "finite_number"):
+        return f"“{name}”应为数字，实际为 {show(value)}"
+    if kind in ("date_type", "date_parsing", "date_from_datetime_parsing"):
+        return f"“{name}”应为日期，格式如 2026-04-02，实际为 {show(value)}"
+    if kind == "literal_error":
+        return f"“{name}”的值 {show(value)} 无效，可选：{ctx.get('expected', '')}"
+    if kind in ("string_too_short", "too_short"):
+        return f"“{name}”不能为空"
+    if kind == "union_tag_invalid":
+        return f"“{name}”的值 {show(value)} 无效"
+    return f"“{name}”有误：{detail['msg']}"
+
+
+def fields_at(model: type[BaseModel], loc: Loc) -> list[str]:
+    """The field names a mapping at ``loc`` inside ``model`` may have."""
+    current: Any = model
+    for step in loc:
+        current = _unwrap(current, step)
+        if current is None:
+            return []
+    current = _unwrap(current, None)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def _unwrap(annotation: Any, step: str | int | None) -> Any:
+    """Follow one step of a location through an annotation."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            options = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
+            models = [arg for arg in options if isinstance(arg, type) and issubclass(arg, BaseModel)]
+            lists = [arg for arg in options if typing.get_origin(arg) is list]
+            annotation = (models or lists or options or [None])[0]
+        else:
+            break
+    if step is None:
+        return annotation
+    if isinstance(step, int):
+        if typing.get_origin(annotation) is list:
+            return typing.get_args(annotation)[0]
+        return None
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        field = annotation.model_fields.get(step)
+        return field.annotation if field else None
+    return None

@@ -1,0 +1,237 @@
+"""Typed models of the repository's data files (§2 of the spec).
+
+Unknown fields are refused everywhere. Metrics and events depend on the rubric
+in force, so they are checked against it in ``validate`` (``rubric.metrics_model``).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    StrictBool,
+    WithJsonSchema,
+)
+from pydantic_core import PydanticCustomError
+
+from .periods import Month, Period, coerce_month, coerce_period
+
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+
+
+def fail(message: str) -> PydanticCustomError:
+    """A validation error whose message is shown to the user as it is."""
+    return PydanticCustomError("gridscore", "{message}", {"message": message})
+
+
+def _identifier(value: Any) -> str:
+    if not isinstance(value, str) or not value:
+        raise fail(f"应为编号文字（英文字母、数字、- 或 _），实际为“{value}”")
+    if not _ID.fullmatch(value):
+        raise fail(f"编号“{value}”只能包含英文字母、数字、-、_ 和 .，且不能有空格")
+    return value
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise fail(f"应为文字，实际为“{value}”（如果是数字或日期，请加引号）")
+    if not value.strip():
+        raise fail("不能为空")
+    return value.strip()
+
+
+def _month(value: Any) -> Month:
+    try:
+        return coerce_month(value)
+    except ValueError as error:
+        raise fail(str(error)) from None
+
+
+def _period(value: Any) -> Period:
+    try:
+        return coerce_period(value)
+    except ValueError as error:
+        raise fail(str(error)) from None
+
+
+def _day(value: Any) -> date:
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise fail(f"应为日期，格式如 2026-04-02，实际为“{value}”")
+
+
+def _score(value: Any) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
+        raise fail(f"应为 0–100 的数字，实际为“{value}”")
+    number = Decimal(value)
+    if not Decimal(0) <= number <= Decimal(100):
+        raise fail(f"应在 0 到 100 之间，实际为 {value}")
+    if number != number.quantize(Decimal("0.01")):
+        raise fail(f"最多保留两位小数，实际为 {value}")
+    return number
+
+
+Id = Annotated[str, PlainValidator(_identifier), WithJsonSchema({"type": "string", "pattern": _ID.pattern})]
+Text = Annotated[str, PlainValidator(_text), WithJsonSchema({"type": "string", "minLength": 1})]
+MonthField = Annotated[
+    Month, PlainValidator(_month), WithJsonSchema({"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])$"})
+]
+PeriodField = Annotated[
+    Period,
+    PlainValidator(_period),
+    WithJsonSchema(
+        {"anyOf": [{"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])$"}, {"type": "integer"}]}
+    ),
+]
+Day = Annotated[date, PlainValidator(_day), WithJsonSchema({"type": "string", "format": "date"})]
+Score = Annotated[Decimal, PlainValidator(_score), WithJsonSchema({"type": "number", "minimum": 0, "maximum": 100})]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --- organization.yaml ------------------------------------------------------
+
+
+class Unit(Strict):
+    name: Text = Field(title="考评单位全称")
+    short: Text = Field(title="简称")
+    leading_group: Text = Field(title="领导小组（通报落款）")
+
+
+class Grid(Strict):
+    id: Id = Field(title="网格编号")
+    name: Text = Field(title="网格名称")
+
+
+class Community(Strict):
+    id: Id = Field(title="社区编号")
+    name: Text = Field(title="社区名称")
+    grids: list[Grid] = Field(default_factory=list, title="网格")
+
+
+ROLE_LABELS = {"full_time": "专职", "part_time": "兼职"}
+
+
+def _role(value: Any) -> str:
+    by_label = {label: key for key, label in ROLE_LABELS.items()}
+    if value in ROLE_LABELS:
+        return value
+    if value in by_label:
+        return by_label[value]
+    raise fail(f"“{value}”不是有效的岗位类型，可选：full_time（专职）、part_time（兼职）")
+
+
+Role = Annotated[str, PlainValidator(_role), WithJsonSchema({"enum": [*ROLE_LABELS, *ROLE_LABELS.values()]})]
+
+
+class Worker(Strict):
+    id: Id = Field(title="网格员编号")
+    name: Text = Field(title="姓名")
+    community: Id = Field(title="所属社区编号")
+    grid: Id = Field(title="所属网格编号")
+    role: Role = Field(title="岗位类型", description="full_time 专职 | part_time 兼职")
+    joined: MonthField = Field(title="首个考评月", description="格式 2024-01")
+    left: MonthField | None = Field(default=None, title="最后一个考评月", description="仍在岗写 null")
+    publish_name: StrictBool = Field(
+        default=False,
+        title="同意公开全名",
+        description="本人单独同意公开全名（个人信息保护法第二十五条）；false 时公开页面显示为“张*”",
+    )
+
+    def active_in(self, month: Month) -> bool:
+        return self.joined <= month and (self.left is None or month <= self.left)
+
+
+class Assessor(Strict):
+    id: Id = Field(title="考评人编号")
+    name: Text = Field(title="姓名")
+    org: Text = Field(title="所在单位", description="如 综治办、派出所")
+    communities: Literal["all"] | list[Id] = Field(title="可考评的社区", description="all 或社区编号列表")
+    worker: Id | None = Field(default=None, title="本人的网格员编号（若本人也是网格员）")
+    git_account: str | None = Field(default=None, title="代码托管平台账号（生成 CODEOWNERS 用）")
+
+    def may_assess(self, community: str) -> bool:
+        return self.communities == "all" or community in self.communities
+
+
+class Organization(Strict):
+    unit: Unit = Field(title="考评单位")
+    communities: list[Community] = Field(title="社区")
+    workers: list[Worker] = Field(title="网格员")
+    assessors: list[Assessor] = Field(title="考评人")
+
+
+# --- monthly records ----------------------------------------------------------
+
+
+class Event(BaseModel):
+    """An event's common fields; fields that depend on its kind are checked against the rubric."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    kind: Id = Field(title="事件类型", description="考评标准事件目录中的编号")
+    date: Day = Field(title="日期", description="须在考评月内")
+    summary: Text = Field(title="事迹摘要（公开）", description="会公开发布，不得含电话、身份证号、银行卡号")
+    evidence: Text | None = Field(default=None, title="佐证材料（内部）")
+    amount_yuan: Decimal | None = Field(default=None, title="涉及金额（元）")
+
+
+class MonthlyRecord(Strict):
+    worker: Id = Field(title="网格员编号")
+    period: MonthField = Field(title="考评月份", description="须与所在文件夹一致")
+    assessed_by: Id = Field(title="考评人编号")
+    assessed_on: Day = Field(title="考评日期")
+    metrics: dict[str, Any] = Field(title="考评指标")
+    events: list[Event] = Field(default_factory=list, title="扣分与加分事件")
+    notes: Text | None = Field(default=None, title="内部备注")
+
+
+class AnnualReview(Strict):
+    worker: Id = Field(title="网格员编号")
+    year: int = Field(title="年度", ge=2000, le=2999)
+    review_score: Score = Field(title="年度综合评议得分", description="群众评议、实地走访、台账检查，0–100")
+    assessed_by: Id = Field(title="考评人编号")
+    assessed_on: Day = Field(title="评议日期")
+
+
+# --- notices ------------------------------------------------------------------
+
+NOTICE_KINDS = {
+    "commendation": "通报表扬",
+    "publicity": "公示",
+    "correction": "更正",
+    "criticism": "通报批评",
+}
+
+
+class PublicityWindow(Strict):
+    start: Day = Field(title="公示开始日期")
+    end: Day = Field(title="公示结束日期")
+    contact: Text = Field(title="异议受理渠道")
+
+
+class Notice(Strict):
+    kind: Literal["commendation", "publicity", "correction", "criticism"] = Field(
+        title="公告类型", description="commendation 通报表扬 | publicity 公示 | correction 更正 | criticism 通报批评（内部）"
+    )
+    number: Text = Field(title="发文字号", description="如 东风反诈〔2026〕3号")
+    title: Text = Field(title="标题")
+    period: PeriodField = Field(title="所涉考评期", description="月份 2026-03 或年度 2026")
+    date: Day = Field(title="发文日期")
+    issued_by: Text = Field(title="落款单位")
+    publicity: PublicityWindow | None = Field(default=None, title="公示期与异议渠道（公示必填）")
+    body: Text = Field(title="正文", description="Markdown，不得含 HTML")

@@ -1,0 +1,50 @@
+"""Exact arithmetic: every figure is a Fraction until it is shown.
+
+Shown figures are rounded half-up (四舍五入) to two decimals, the way a
+resident with a calculator rounds, never with float or banker's rounding.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+
+Number = Fraction
+
+ZERO = Fraction(0)
+HUNDRED = Fraction(100)
+
+
+def exact(value: int | Decimal | Fraction | str) -> Fraction:
+    """Turn a number read from YAML (int or Decimal, never float) into a Fraction."""
+    if isinstance(value, float):
+        raise TypeError("floats are never used for scores")
+    return Fraction(value)
+
+
+def round2(value: Fraction) -> Fraction:
+    """Round half-up (away from zero on .5) to two decimals."""
+    scaled = value * 100
+    magnitude = (abs(scaled) * 2 + 1) // 2  # floor(|x| + 1/2)
+    return Fraction(magnitude if scaled >= 0 else -magnitude, 100)
+
+
+def fmt(value: Fraction) -> str:
+    """Show a figure with exactly two decimals; it must already be rounded."""
+    cents = value * 100
+    if cents.denominator != 1:
+        raise ValueError(f"{value} is not rounded to two decimals")
+    whole, rest = divmod(abs(cents.numerator), 100)
+    sign = "-" if cents < 0 else ""
+    return f"{sign}{whole}.{rest:02d}"
+
+
+def fmt_plain(value: Fraction) -> str:
+    """Show an exact figure as briefly as it allows (4, 0.5, 1/3 ≈ 0.3333)."""
+    if value.denominator == 1:
+        return str(value.numerator)
+    decimal = Decimal(value.numerator) / Decimal(value.denominator)
+    text = format(decimal.normalize(), "f")
+    if len(text.split(".")[1]) <= 4:
+        return text
+    return f"{round(decimal, 4)}…"

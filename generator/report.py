@@ -1,0 +1,131 @@
+"""Results as the ``score`` command shows them: the JSON interface (§4) and a text table."""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Any
+
+from .annual import AnnualSummary
+from .numbers import fmt
+from .periods import Month
+from .score import MonthlyResult
+from .validate import Dataset
+
+
+def monthly_json(month: Month, results: list[MonthlyResult]) -> dict[str, Any]:
+    rubric = results[0].rubric.version if results else None
+    return {
+        "period": str(month),
+        "rubric": rubric,
+        "results": [
+            {
+                "worker": r.worker_id,
+                "name": r.entry.worker.name,
+                "community": r.entry.worker.community,
+                "total": fmt(r.total),
+                "grade": r.grade.name,
+                "rank": r.rank,
+                "community_rank": r.community_rank,
+                "categories": {key: fmt(value) for key, value in r.categories.items()},
+                "items": {key: fmt(item.score) for key, item in r.items.items()},
+                "bonus": fmt(r.bonus),
+                "deductions": fmt(r.deductions),
+                "vetoed": r.vetoed,
+            }
+            for r in results
+        ],
+    }
+
+
+def annual_json(summary: AnnualSummary) -> dict[str, Any]:
+    return {
+        "period": f"{summary.year:04d}",
+        "rubric": summary.rubric.version,
+        "results": [
+            {
+                "worker": r.worker_id,
+                "name": r.worker.name,
+                "community": r.worker.community,
+                "months_assessed": r.months_assessed,
+                "monthly_mean": fmt(r.monthly_mean),
+                "review_score": fmt(r.review_score) if r.review_score is not None else None,
+                "total": fmt(r.total),
+                "grade": r.grade.name,
+                "rank": r.rank,
+                "honors": [honor.name for honor in r.honors],
+                "vetoed": r.vetoed,
+            }
+            for r in summary.results
+        ],
+    }
+
+
+def monthly_table(dataset: Dataset, month: Month, results: list[MonthlyResult]) -> str:
+    communities = {c.id: c.name for c in dataset.organization.communities}
+    rubric = results[0].rubric if results else None
+    lines = [f"{dataset.organization.unit.name} {month.label}考评结果（{rubric.title if rubric else ''}，共 {len(results)} 人）", ""]
+    rows = [["排名", "社区排名", "编号", "姓名", "社区", "总分", "等次", "加分", "扣分", "备注"]]
+    for r in results:
+        rows.append([
+            str(r.rank),
+            str(r.community_rank),
+            r.worker_id,
+            r.entry.worker.name,
+            communities[r.entry.worker.community],
+            fmt(r.total),
+            r.grade.name,
+            fmt(r.bonus),
+            fmt(r.deductions),
+            "一票否决" if r.vetoed else "",
+        ])
+    lines.extend(_table(rows, right={0, 1, 5, 7, 8}))
+    lines.append("")
+    lines.append(f"查看某人的得分明细：gridscore explain 编号 {month}")
+    return "\n".join(lines)
+
+
+def annual_table(dataset: Dataset, summary: AnnualSummary) -> str:
+    communities = {c.id: c.name for c in dataset.organization.communities}
+    top = summary.rubric.top_grade.name
+    lines = [
+        f"{dataset.organization.unit.name} {summary.year}年度考评结果（{summary.rubric.title}，共 {len(summary.results)} 人）",
+        f"{top}名额：{summary.quota} 个（参评 {summary.assessed_workers} 人 × {summary.rubric.annual.excellent_quota}，"
+        f"至少 {summary.rubric.annual.excellent_quota_min} 个）"
+        + ("；名额边界并列，实际超出名额" if summary.quota_exceeded else ""),
+        "",
+    ]
+    rows = [["排名", "编号", "姓名", "社区", "考评月数", "月度平均", "年度评议", "年度得分", "等次", "荣誉"]]
+    for r in summary.results:
+        rows.append([
+            str(r.rank),
+            r.worker_id,
+            r.worker.name,
+            communities[r.worker.community],
+            str(r.months_assessed),
+            fmt(r.monthly_mean),
+            fmt(r.review_score) if r.review_score is not None else "—",
+            fmt(r.total),
+            r.grade.name,
+            "、".join(h.name for h in r.honors),
+        ])
+    lines.extend(_table(rows, right={0, 4, 5, 6, 7}))
+    lines.append("")
+    lines.append(f"查看某人的得分明细：gridscore explain 编号 {summary.year}")
+    return "\n".join(lines)
+
+
+def width(text: str) -> int:
+    """Terminal columns of ``text``: CJK characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _table(rows: list[list[str]], right: set[int]) -> list[str]:
+    widths = [max(width(row[i]) for row in rows) for i in range(len(rows[0]))]
+    out = []
+    for row in rows:
+        cells = []
+        for i, cell in enumerate(row):
+            pad = " " * (widths[i] - width(cell))
+            cells.append(pad + cell if i in right else cell + pad)
+        out.append("  ".join(cells).rstrip())
+    return out

@@ -1,0 +1,384 @@
+"""The rubric as typed data: categories, items, the event catalog and the rules.
+
+Scoring methods form a small closed set, so a rubric edit never needs Python:
+an item is either a ``level`` table or a sum of ``terms``, each term a
+``ratio`` of two counts (optionally capped at 1) or a ``count`` worth some
+points apiece up to a maximum.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+from functools import cached_property
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PlainValidator, StrictInt, create_model
+
+from .errors import Problem
+from .models import Id, MonthField, Text, fail
+from .yamlio import Document
+
+Points = Annotated[Decimal, Field(ge=0)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Level(_Model):
+    id: Id
+    label: Text
+    ratio: Decimal = Field(ge=0, le=1)
+    description: str | None = None
+
+
+class ScaleValue(_Model):
+    id: Id
+    label: Text
+
+
+class Term(_Model):
+    """One addend of an item: a ratio of two counts, or a capped count."""
+
+    method: Literal["ratio", "count"]
+    label: Text
+    points: Points
+    part: Id | None = None
+    whole: Id | None = None
+    cap_at_one: bool = False
+    count: Id | None = None
+    per: Points | None = None
+
+    def fields(self) -> list[str]:
+        names = [self.part, self.whole] if self.method == "ratio" else [self.count]
+        return [name for name in names if name]
+
+
+class Item(_Model):
+    id: Id
+    name: Text
+    points: Points
+    method: Literal["formula", "level"]
+    fields: dict[Id, Text] = Field(default_factory=dict)
+    terms: list[Term] = Field(default_factory=list)
+    allow_none: bool = True
+    description: str | None = None
+
+
+class Category(_Model):
+    id: Id
+    name: Text
+    points: Points
+    items: list[Item]
+
+
+class EventKind(_Model):
+    id: Id
+    name: Text
+    effect: Literal["item_deduction", "total_deduction", "bonus"]
+    item: Id | None = None
+    points: Points | dict[Id, Points]
+    by: Id | None = None
+    amount_min: Decimal | None = None
+    veto: bool = False
+    commendable: bool = False
+    criticism: bool = False
+    description: str | None = None
+
+    @property
+    def needs_amount(self) -> bool:
+        return self.amount_min is not None
+
+    def points_for(self, parameter: str | None) -> Fraction:
+        if isinstance(self.points, dict):
+            return Fraction(self.points[parameter or ""])
+        return Fraction(self.points)
+
+
+class Grade(_Model):
+    id: Id
+    name: Text
+    min: Points
+
+
+class TieBreak(_Model):
+    category_mean: Id | None = None
+    metric_total: str | None = None
+
+
+class AnnualRules(_Model):
+    monthly_weight: Decimal = Field(ge=0, le=1)
+    review_weight: Decimal = Field(ge=0, le=1)
+    excellent_min_months: StrictInt = Field(ge=0)
+    excellent_quota: Decimal = Field(gt=0, le=1)
+    excellent_quota_min: StrictInt = Field(ge=0)
+    tie_breaks: list[TieBreak] = Field(default_factory=list)
+
+
+class Honor(_Model):
+    id: Id
+    name: Text
+    rule: Literal["annual_excellent", "top_category_mean"]
+    category: Id | None = None
+    top: StrictInt | None = Field(default=None, ge=1)
+    min_months: StrictInt = 0
+    min_grade: Id | None = None
+    no_veto: bool = False
+    metric_total_min: dict[str, StrictInt] = Field(default_factory=dict)
+    description: str | None = None
+
+
+class Streak(_Model):
+    length: StrictInt = Field(ge=2)
+    measures: list[Text]
+
+
+class Sanctions(_Model):
+    monthly_fail: list[Text]
+    monthly_fail_streak: Streak
+    annual_fail: list[Text]
+    annual_fail_streak: Streak
+    veto: list[Text]
+
+
+def _version(value: Any) -> str:
+    if isinstance(value, (int, str)) and not isinstance(value, bool) and str(value).strip():
+        return str(value).strip()
+    raise fail(f"版本号应为文字，如 \"2026\"，实际为“{value}”")
+
+
+class Rubric(_Model):
+    version: Annotated[str, PlainValidator(_version)]
+    title: Text
+    effective_from: MonthField
+    basis: Text
+    total_points: Points
+    bonus_cap: Points
+    levels: list[Level]
+    scales: dict[Id, list[ScaleValue]] = Field(default_factory=dict)
+    categories: list[Category]
+    events: list[EventKind]
+    grades: list[Grade]
+    veto_grade_cap: Id
+    annual: AnnualRules
+    honors: list[Honor]
+    sanctions: Sanctions
+    changes: list[Text] = Field(default_factory=list)
+
+    # --- lookups -------------------------------------------------------------
+
+    @cached_property
+    def items(self) -> list[Item]:
+        return [item for category in self.categories for item in category.items]
+
+    @cached_property
+    def item_by_id(self) -> dict[str, Item]:
+        return {item.id: item for item in self.items}
+
+    @cached_property
+    def category_of(self) -> dict[str, Category]:
+        return {item.id: category for category in self.categories for item in category.items}
+
+    @cached_property
+    def event_by_id(self) -> dict[str, EventKind]:
+        return {kind.id: kind for kind in self.events}
+
+    @cached_property
+    def level_by_id(self) -> dict[str, Level]:
+        return {level.id: level for level in self.levels}
+
+    @cached_property
+    def grade_by_id(self) -> dict[str, Grade]:
+        return {grade.id: grade for grade in self.grades}
+
+    def grade_for(self, total: Fraction, vetoed: bool) -> Grade:
+        grades = sorted(self.grades, key=lambda grade: grade.min, reverse=True)
+        grade = next(g for g in grades if total >= Fraction(g.min))
+        cap = self.grade_by_id[self.veto_grade_cap]
+        if vetoed and grade.min > cap.min:
+            return cap
+        return grade
+
+    @property
+    def top_grade(self) -> Grade:
+        return max(self.grades, key=lambda grade: grade.min)
+
+    @property
+    def bottom_grade(self) -> Grade:
+        return min(self.grades, key=lambda grade: grade.min)
+
+    def level_value(self, text: str, allow_none: bool) -> str:
+        """Normalize a level written as an id or a Chinese label, or raise."""
+        for level in self.levels:
+            if text in (level.id, level.label) and (allow_none or level.id != "none"):
+                return level.id
+        choices = "、".join(
+            f"{level.id}（{level.label}）" for level in self.levels if allow_none or level.id != "none"
+        )
+        raise fail(f"“{text}”不是有效的等级，可选：{choices}")
+
+    def scale_value(self, scale: str, text: Any) -> str | None:
+        """Normalize an event parameter (``severity: 严重`` → ``severe``); None if unknown."""
+        for value in self.scales.get(scale, []):
+            if text in (value.id, value.label):
+                return value.id
+        return None
+
+    @cached_property
+    def metrics_model(self) -> type[BaseModel]:
+        """A pydantic model of ``metrics`` for this rubric: counts and levels, nothing else."""
+        fields: dict[str, Any] = {}
+        for item in self.items:
+            if item.method == "level":
+                fields[item.id] = (
+                    Annotated[str, PlainValidator(_level_validator(self, item.allow_none))],
+                    Field(title=item.name),
+                )
+            else:
+                sub = create_model(  # type: ignore[call-overload]
+                    f"Metrics_{item.id}",
+                    __config__=ConfigDict(extra="forbid", frozen=True),
+                    **{
+                        name: (StrictInt, Field(ge=0, title=label))
+                        for name, label in item.fields.items()
+                    },
+                )
+                fields[item.id] = (sub, Field(title=item.name))
+        return create_model(  # type: ignore[call-overload]
+            f"Metrics_{self.version}",
+            __config__=ConfigDict(extra="forbid", frozen=True),
+            **fields,
+        )
+
+
+def _level_validator(rubric: Rubric, allow_none: bool) -> Any:
+    def validate(value: Any) -> str:
+        if not isinstance(value, str) or not value.strip():
+            if value is None:
+                raise fail("等级未填写")
+            raise fail(f"应为等级文字，实际为“{value}”")
+        return rubric.level_value(value.strip(), allow_none)
+
+    return validate
+
+
+def check_rubric(rubric: Rubric, doc: Document) -> list[Problem]:
+    """Everything that must add up in a rubric, each problem at its line."""
+    problems: list[Problem] = []
+
+    def at(loc: tuple[str | int, ...], message: str) -> None:
+        problems.append(doc.problem(loc, message))
+
+    _unique(at, ("levels",), [level.id for level in rubric.levels], "等级")
+    _unique(at, ("categories",), [c.id for c in rubric.categories], "类别")
+    _unique(at, ("events",), [kind.id for kind in rubric.events], "事件类型")
+    _unique(at, ("grades",), [grade.id for grade in rubric.grades], "等次")
+    _unique(at, ("honors",), [honor.id for honor in rubric.honors], "荣誉")
+    all_items = [(ci, ii, item) for ci, c in enumerate(rubric.categories) for ii, item in enumerate(c.items)]
+    seen_items: dict[str, int] = {}
+    for ci, ii, item in all_items:
+        if item.id in seen_items or item.id in {c.id for c in rubric.categories}:
+            at(("categories", ci, "items", ii, "id"), f"编号“{item.id}”重复")
+        seen_items[item.id] = ci
+
+    category_sum = sum((c.points for c in rubric.categories), Decimal(0))
+    if category_sum != rubric.total_points:
+        at(("total_points",), f"各类别分值之和为 {category_sum}，与总分 {rubric.total_points} 不一致")
+    for ci, category in enumerate(rubric.categories):
+        item_sum = sum((item.points for item in category.items), Decimal(0))
+        if item_sum != category.points:
+            at(
+                ("categories", ci, "points"),
+                f"类别“{category.name}”的分值为 {category.points}，但其各项之和为 {item_sum}",
+            )
+        for ii, item in enumerate(category.items):
+            _check_item(at, ("categories", ci, "items", ii), item)
+
+    if "none" not in rubric.level_by_id:
+        at(("levels",), "等级表必须包含 none（无此项任务，计满分）")
+    for ei, kind in enumerate(rubric.events):
+        _check_event_kind(at, ("events", ei), kind, rubric)
+
+    if not rubric.grades or rubric.bottom_grade.min != 0:
+        at(("grades",), "等次必须包含一个最低分为 0 的等次")
+    if rubric.veto_grade_cap not in rubric.grade_by_id:
+        at(("veto_grade_cap",), f"未知的等次“{rubric.veto_grade_cap}”")
+    annual = rubric.annual
+    if annual.monthly_weight + annual.review_weight != 1:
+        at(("annual", "monthly_weight"), "月度平均分与年度评议的权重之和必须为 1")
+    for ti, tie in enumerate(annual.tie_breaks):
+        _check_reference(at, ("annual", "tie_breaks", ti), tie.category_mean, tie.metric_total, rubric)
+    for hi, honor in enumerate(rubric.honors):
+        if honor.rule == "top_category_mean" and (honor.category is None or honor.top is None):
+            at(("honors", hi, "rule"), "top_category_mean 规则需要 category 与 top")
+        _check_reference(at, ("honors", hi), honor.category, None, rubric)
+        for metric in honor.metric_total_min:
+            _check_reference(at, ("honors", hi, "metric_total_min"), None, metric, rubric)
+        if honor.min_grade is not None and honor.min_grade not in rubric.grade_by_id:
+            at(("honors", hi, "min_grade"), f"未知的等次“{honor.min_grade}”")
+    return problems
+
+
+def _unique(at: Any, loc: tuple[str, ...], ids: list[str], what: str) -> None:
+    seen: set[str] = set()
+    for index, value in enumerate(ids):
+        if value in seen:
+            at((*loc, index, "id"), f"{what}编号“{value}”重复")
+        seen.add(value)
+
+
+def _check_item(at: Any, loc: tuple[str | int, ...], item: Item) -> None:
+    if item.method == "level":
+        if item.terms or item.fields:
+            at((*loc, "terms"), f"等级评定的项目“{item.name}”不能有 terms 或 fields")
+        return
+    if not item.terms:
+        at((*loc, "terms"), f"项目“{item.name}”缺少计分公式 terms")
+        return
+    term_sum = sum((term.points for term in item.terms), Decimal(0))
+    if term_sum != item.points:
+        at((*loc, "points"), f"项目“{item.name}”的分值为 {item.points}，但其公式各部分之和为 {term_sum}")
+    used: set[str] = set()
+    for ti, term in enumerate(item.terms):
+        if term.method == "ratio" and (term.part is None or term.whole is None):
+            at((*loc, "terms", ti), "ratio 计分需要 part 与 whole")
+        if term.method == "count" and (term.count is None or term.per is None):
+            at((*loc, "terms", ti), "count 计分需要 count 与 per")
+        for name in term.fields():
+            used.add(name)
+            if name not in item.fields:
+                at((*loc, "terms", ti), f"公式用到的指标“{name}”没有在 fields 中定义")
+    for name in item.fields:
+        if name not in used:
+            at((*loc, "fields", name), f"指标“{name}”没有被任何公式使用")
+
+
+def _check_event_kind(at: Any, loc: tuple[str | int, ...], kind: EventKind, rubric: Rubric) -> None:
+    if kind.effect == "item_deduction" and kind.item not in rubric.item_by_id:
+        at((*loc, "item"), f"事件“{kind.name}”扣分的项目“{kind.item}”不存在")
+    if kind.effect != "item_deduction" and kind.item is not None:
+        at((*loc, "item"), "只有 item_deduction 事件才能指定 item")
+    if isinstance(kind.points, dict):
+        if kind.by not in rubric.scales:
+            at((*loc, "by"), f"事件“{kind.name}”按档次计分，需要 by 指向 scales 中的一个档次表")
+        else:
+            expected = {value.id for value in rubric.scales[kind.by]}
+            if set(kind.points) != expected:
+                at((*loc, "points"), f"事件“{kind.name}”的分值必须覆盖档次 {'、'.join(sorted(expected))}")
+    elif kind.by is not None:
+        at((*loc, "by"), "分值固定的事件不能指定 by")
+    if kind.by in ("kind", "date", "summary", "evidence", "amount_yuan"):
+        at((*loc, "by"), f"档次字段不能叫“{kind.by}”")
+
+
+def _check_reference(
+    at: Any, loc: tuple[str | int, ...], category: str | None, metric: str | None, rubric: Rubric
+) -> None:
+    if category is not None and category not in {c.id for c in rubric.categories}:
+        at(loc, f"未知的类别“{category}”")
+    if metric is not None:
+        item_id, _, field = metric.partition(".")
+        item = rubric.item_by_id.get(item_id)
+        if item is None or field not in item.fields:
+            at(loc, f"未知的指标“{metric}”，应写成 项目.指标，如 warning_response.dissuaded")

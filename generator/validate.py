@@ -1,0 +1,412 @@
+"""Cross-file checks: turn a loaded repository into a consistent ``Dataset``.
+
+Every problem is collected; ``validate`` raises ``InvalidInput`` once with all
+of them, so one run of ``gridscore check`` lists everything to fix.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from .errors import InvalidInput, Problem
+from .load import AnnualFile, NoticeFile, RecordFile, Repository, RubricFile, load_repository, validate_model
+from .messages import did_you_mean, show
+from .models import Event, MonthlyRecord, Organization, Worker
+from .periods import Month, Year
+from .privacy import personal_numbers
+from .rubric import EventKind, Rubric
+from .yamlio import Document
+
+_EVENT_COMMON = ("kind", "date", "summary", "evidence")
+_NOTICE_NUMBER = re.compile(r"(?P<prefix>.+)〔(?P<year>\d{4})〕(?P<seq>[1-9]\d*)号")
+_NOTICE_STEM = re.compile(r"(?P<date>\d{4}-\d{2}-\d{2})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)")
+_RAW_HTML = re.compile(r"<!--|<\s*/?[A-Za-z][A-Za-z0-9-]*(\s[^<>]*)?/?>")
+_SCRIPT_LINK = re.compile(r"(?i)\b(javascript|vbscript|data)\s*:")
+
+
+@dataclass(frozen=True)
+class EventEntry:
+    kind: EventKind
+    event: Event
+    parameter: str | None
+    index: int
+
+
+@dataclass
+class Entry:
+    """One valid monthly record with its rubric, normalized metrics and events."""
+
+    file: RecordFile
+    rubric: Rubric
+    worker: Worker
+    metrics: dict[str, Any]
+    events: list[EventEntry]
+
+    @property
+    def doc(self) -> Document:
+        return self.file.doc
+
+    @property
+    def record(self) -> MonthlyRecord:
+        return self.file.record
+
+    @property
+    def month(self) -> Month:
+        return self.file.record.period
+
+
+@dataclass
+class Dataset:
+    """Everything the scoring needs, already consistent."""
+
+    root: Path
+    organization: Organization
+    rubrics: list[RubricFile]
+    entries: dict[Month, list[Entry]]
+    reviews: dict[tuple[int, str], AnnualFile]
+    notices: list[NoticeFile]
+    workers: dict[str, Worker] = field(default_factory=dict)
+
+    def rubric_for(self, month: Month) -> Rubric | None:
+        chosen = None
+        for entry in self.rubrics:
+            if entry.rubric.effective_from <= month:
+                chosen = entry.rubric
+        return chosen
+
+    def annual_rubric(self, year: int) -> Rubric | None:
+        """Annual rules come from the edition in force for the year's last month."""
+        return self.rubric_for(Month(year, 12))
+
+    def months(self) -> list[Month]:
+        return sorted(self.entries)
+
+    def years(self) -> list[int]:
+        return sorted({month.year for month in self.entries})
+
+
+def load_dataset(root: Path) -> Dataset:
+    """Load and validate a repository, or raise ``InvalidInput`` listing every problem."""
+    return validate(load_repository(root))
+
+
+def validate(repo: Repository) -> Dataset:
+    problems = list(repo.problems)
+    org = repo.organization
+    if org is not None and repo.organization_doc is not None:
+        problems.extend(_check_organization(org, repo.organization_doc))
+    workers = {worker.id: worker for worker in org.workers} if org else {}
+    checker = _RecordChecker(repo, org, workers, problems)
+    entries: dict[Month, list[Entry]] = defaultdict(list)
+    for record_file in repo.records:
+        entry = checker.check(record_file)
+        if entry is not None:
+            entries[entry.month].append(entry)
+    _check_duplicates(entries, problems)
+    reviews = _check_reviews(repo.annual, org, workers, entries, problems)
+    for notice_file in repo.notices:
+        problems.extend(_check_notice(notice_file))
+    if problems or org is None:
+        raise InvalidInput(problems)
+    for month_entries in entries.values():
+        month_entries.sort(key=lambda entry: entry.worker.id)
+    return Dataset(
+        root=repo.root,
+        organization=org,
+        rubrics=repo.rubrics,
+        entries=dict(sorted(entries.items())),
+        reviews=reviews,
+        notices=sorted(repo.notices, key=lambda n: (n.notice.date, n.stem)),
+        workers=workers,
+    )
+
+
+# --- organization -------------------------------------------------------------
+
+
+def _check_organization(org: Organization, doc: Document) -> list[Problem]:
+    problems: list[Problem] = []
+
+    def unique(section: str, ids: list[str], what: str) -> None:
+        first: dict[str, int] = {}
+        for index, value in enumerate(ids):
+            if value in first:
+                problems.append(doc.problem((section, index, "id"), f"{what}编号“{value}”重复（第 {first[value] + 1} 个已使用）"))
+            else:
+                first[value] = index
+
+    unique("communities", [c.id for c in org.communities], "社区")
+    unique("workers", [w.id for w in org.workers], "网格员")
+    unique("assessors", [a.id for a in org.assessors], "考评人")
+    communities = {c.id: c for c in org.communities}
+    for ci, community in enumerate(org.communities):
+        seen: set[str] = set()
+        for gi, grid in enumerate(community.grids):
+            if grid.id in seen:
+                problems.append(doc.problem(("communities", ci, "grids", gi, "id"), f"网格编号“{grid.id}”在本社区内重复"))
+            seen.add(grid.id)
+    for wi, worker in enumerate(org.workers):
+        community = communities.get(worker.community)
+        if community is None:
+            hint = did_you_mean(worker.community, list(communities))
+            problems.append(doc.problem(("workers", wi, "community"), f"未知的社区“{worker.community}”{hint}"))
+        elif worker.grid not in {grid.id for grid in community.grids}:
+            hint = did_you_mean(worker.grid, [grid.id for grid in community.grids])
+            problems.append(doc.problem(("workers", wi, "grid"), f"社区“{community.name}”没有网格“{worker.grid}”{hint}"))
+        if worker.left is not None and worker.left < worker.joined:
+            problems.append(doc.problem(("workers", wi, "left"), f"离岗月份 {worker.left} 早于首个考评月 {worker.joined}"))
+    worker_ids = {w.id for w in org.workers}
+    for ai, assessor in enumerate(org.assessors):
+        if assessor.communities != "all":
+            for index, community_id in enumerate(assessor.communities):
+                if community_id not in communities:
+                    hint = did_you_mean(community_id, list(communities))
+                    problems.append(doc.problem(("assessors", ai, "communities", index), f"未知的社区“{community_id}”{hint}"))
+        if assessor.worker is not None and assessor.worker not in worker_ids:
+            problems.append(doc.problem(("assessors", ai, "worker"), f"未知的网格员“{assessor.worker}”"))
+    return problems
+
+
+# --- monthly records ----------------------------------------------------------
+
+
+class _RecordChecker:
+    def __init__(
+        self, repo: Repository, org: Organization | None, workers: dict[str, Worker], problems: list[Problem]
+    ) -> None:
+        self.repo = repo
+        self.org = org
+        self.workers = workers
+        self.assessors = {a.id: a for a in org.assessors} if org else {}
+        self.problems = problems
+
+    def check(self, file: RecordFile) -> Entry | None:
+        doc, record = file.doc, file.record
+        before = len(self.problems)
+
+        def at(loc: tuple[str | int, ...], message: str) -> None:
+            self.problems.append(doc.problem(loc, message))
+
+        stem = Path(doc.path).stem
+        if record.period != file.folder_month:
+            at(("period",), f"period 为 {record.period}，但文件在 {file.folder_month.year}/{file.folder_month.month:02d} 文件夹中，两者必须一致")
+        if stem != record.worker:
+            at(("worker",), f"文件名应与网格员编号一致：worker 为“{record.worker}”，文件名却是“{stem}.yaml”")
+        if record.assessed_on < record.period.first_day():
+            at(("assessed_on",), f"考评日期 {record.assessed_on} 早于考评月份 {record.period}")
+        worker = self._check_worker(at, record, file.folder_community)
+        rubric = self.repo.rubric_for(record.period)
+        metrics: dict[str, Any] | None = None
+        events: list[EventEntry] = []
+        if rubric is None:
+            if self.repo.rubrics:
+                at(("period",), f"{record.period} 早于所有考评标准的生效月份，没有可用的考评标准")
+        else:
+            metrics = self._check_metrics(doc, record, rubric)
+            events = self._check_events(at, record, rubric)
+        if worker is None or metrics is None or rubric is None or len(self.problems) > before:
+            return None
+        return Entry(file, rubric, worker, metrics, events)
+
+    def _check_worker(self, at: Any, record: MonthlyRecord, folder_community: str) -> Worker | None:
+        if self.org is None:
+            return None
+        worker = self.workers.get(record.worker)
+        if worker is None:
+            at(("worker",), f"未知的网格员“{record.worker}”{did_you_mean(record.worker, list(self.workers))}（请先在 organization.yaml 中登记）")
+            return None
+        if worker.community != folder_community:
+            at(("worker",), f"网格员 {worker.id}（{worker.name}）属于社区 {worker.community}，文件却放在 {folder_community} 文件夹中")
+        if not worker.active_in(record.period):
+            span = f"{worker.joined} 至 {worker.left}" if worker.left else f"{worker.joined} 起"
+            at(("worker",), f"网格员 {worker.id}（{worker.name}）在 {record.period} 不在岗（在岗期间 {span}），不应有考评记录")
+        assessor = self.assessors.get(record.assessed_by)
+        if assessor is None:
+            at(("assessed_by",), f"未知的考评人“{record.assessed_by}”{did_you_mean(record.assessed_by, list(self.assessors))}")
+        elif record.assessed_by == worker.id or assessor.worker == worker.id:
+            at(("assessed_by",), f"考评人 {assessor.id}（{assessor.name}）就是被考评的网格员本人，不能自己考评自己")
+        elif not assessor.may_assess(worker.community):
+            at(("assessed_by",), f"考评人 {assessor.id}（{assessor.name}）无权考评社区 {worker.community} 的网格员")
+        return worker
+
+    def _check_metrics(self, doc: Document, record: MonthlyRecord, rubric: Rubric) -> dict[str, Any] | None:
+        before = len(self.problems)
+        model = validate_model(doc, rubric.metrics_model, record.metrics, ("metrics",), self.problems.append)
+        if model is None:
+            return None
+        metrics = model.model_dump()
+        for item in rubric.items:
+            for term in item.terms:
+                if term.method != "ratio" or term.cap_at_one or term.part is None or term.whole is None:
+                    continue
+                part, whole = metrics[item.id][term.part], metrics[item.id][term.whole]
+                if part > whole:
+                    self.problems.append(
+                        doc.problem(
+                            ("metrics", item.id, term.part),
+                            f"{item.name}：{item.fields[term.part]}（{term.part}: {part}）"
+                            f"不能大于{item.fields[term.whole]}（{term.whole}: {whole}）",
+                        )
+                    )
+        return metrics if len(self.problems) == before else None
+
+    def _check_events(self, at: Any, record: MonthlyRecord, rubric: Rubric) -> list[EventEntry]:
+        entries: list[EventEntry] = []
+        for index, event in enumerate(record.events):
+            loc = ("events", index)
+            kind = rubric.event_by_id.get(event.kind)
+            if kind is None:
+                known = list(rubric.event_by_id)
+                hint = did_you_mean(event.kind, known)
+                listing = "" if hint else f"；考评标准 {rubric.version} 版的事件类型：{'、'.join(known)}"
+                at((*loc, "kind"), f"未知的事件类型“{event.kind}”{hint}{listing}")
+                continue
+            if not record.period.contains(event.date):
+                at((*loc, "date"), f"事件日期 {event.date} 不在考评月份 {record.period} 内")
+            for found in personal_numbers(event.summary):
+                at((*loc, "summary"), f"summary 会公开发布，不能含有{found}；请删除，或写入内部的 evidence")
+            parameter = self._check_event_fields(at, loc, event, kind, rubric)
+            entries.append(EventEntry(kind, event, parameter, index))
+        return entries
+
+    def _check_event_fields(
+        self, at: Any, loc: tuple[str | int, ...], event: Event, kind: EventKind, rubric: Rubric
+    ) -> str | None:
+        allowed = [*_EVENT_COMMON, *(["amount_yuan"] if kind.needs_amount else []), *([kind.by] if kind.by else [])]
+        extras = dict(event.model_extra or {})
+        if event.amount_yuan is not None and not kind.needs_amount:
+            at((*loc, "amount_yuan"), f"事件“{kind.name}”不需要填写 amount_yuan")
+        if kind.needs_amount:
+            minimum = kind.amount_min or Decimal(0)
+            if event.amount_yuan is None:
+                at(loc, f"事件“{kind.name}”须填写金额 amount_yuan（元）")
+            elif event.amount_yuan < minimum:
+                at((*loc, "amount_yuan"), f"事件“{kind.name}”的金额须不少于 {minimum} 元，实际为 {event.amount_yuan}")
+        parameter: str | None = None
+        if kind.by is not None:
+            value = extras.pop(kind.by, None)
+            choices = "、".join(f"{v.id}（{v.label}）" for v in rubric.scales[kind.by])
+            if value is None:
+                at(loc, f"事件“{kind.name}”须填写 {kind.by}，可选：{choices}")
+            else:
+                parameter = rubric.scale_value(kind.by, value)
+                if parameter is None:
+                    at((*loc, kind.by), f"{kind.by} 的值 {show(value)} 无效，可选：{choices}")
+        for name in extras:
+            hint = did_you_mean(str(name), allowed)
+            at((*loc, str(name)), f"事件“{kind.name}”不接受字段“{name}”{hint}；可用的字段：{'、'.join(allowed)}")
+        return parameter
+
+
+def _check_duplicates(entries: dict[Month, list[Entry]], problems: list[Problem]) -> None:
+    for month, month_entries in entries.items():
+        by_worker: dict[str, list[Entry]] = defaultdict(list)
+        for entry in month_entries:
+            by_worker[entry.worker.id].append(entry)
+        for worker_id, found in by_worker.items():
+            if len(found) < 2:
+                continue
+            paths = sorted(entry.doc.path for entry in found)
+            for entry in found:
+                others = "、".join(path for path in paths if path != entry.doc.path)
+                problems.append(entry.doc.problem(("worker",), f"网格员 {worker_id} 在 {month} 有两份考评记录（另见 {others}）"))
+        month_entries[:] = [e for e in month_entries if len(by_worker[e.worker.id]) == 1]
+
+
+# --- annual reviews -----------------------------------------------------------
+
+
+def _check_reviews(
+    files: list[AnnualFile],
+    org: Organization | None,
+    workers: dict[str, Worker],
+    entries: dict[Month, list[Entry]],
+    problems: list[Problem],
+) -> dict[tuple[int, str], AnnualFile]:
+    assessors = {a.id: a for a in org.assessors} if org else {}
+    assessed = {(month.year, entry.worker.id) for month, month_entries in entries.items() for entry in month_entries}
+    reviews: dict[tuple[int, str], AnnualFile] = {}
+    for file in files:
+        doc, review = file.doc, file.review
+
+        def at(loc: tuple[str | int, ...], message: str, doc: Document = doc) -> None:
+            problems.append(doc.problem(loc, message))
+
+        if review.year != file.folder_year:
+            at(("year",), f"year 为 {review.year}，但文件在 {file.folder_year} 文件夹中，两者必须一致")
+        stem = Path(doc.path).stem
+        if stem != review.worker:
+            at(("worker",), f"文件名应与网格员编号一致：worker 为“{review.worker}”，文件名却是“{stem}.yaml”")
+        if org is None:
+            continue
+        worker = workers.get(review.worker)
+        if worker is None:
+            at(("worker",), f"未知的网格员“{review.worker}”{did_you_mean(review.worker, list(workers))}")
+            continue
+        if worker.community != file.folder_community:
+            at(("worker",), f"网格员 {worker.id}（{worker.name}）属于社区 {worker.community}，文件却放在 {file.folder_community} 文件夹中")
+        if (review.year, worker.id) not in assessed:
+            at(("worker",), f"网格员 {worker.id}（{worker.name}）{review.year} 年没有任何月度考评记录，不能进行年度评议")
+        assessor = assessors.get(review.assessed_by)
+        if assessor is None:
+            at(("assessed_by",), f"未知的考评人“{review.assessed_by}”{did_you_mean(review.assessed_by, list(assessors))}")
+        elif review.assessed_by == worker.id or assessor.worker == worker.id:
+            at(("assessed_by",), f"考评人 {assessor.id}（{assessor.name}）就是被考评的网格员本人，不能自己考评自己")
+        elif not assessor.may_assess(worker.community):
+            at(("assessed_by",), f"考评人 {assessor.id}（{assessor.name}）无权考评社区 {worker.community} 的网格员")
+        key = (review.year, worker.id)
+        if key in reviews:
+            at(("worker",), f"网格员 {worker.id} 的 {review.year} 年度评议重复（另见 {reviews[key].doc.path}）")
+        else:
+            reviews[key] = file
+    return reviews
+
+
+# --- notices ------------------------------------------------------------------
+
+
+def _check_notice(file: NoticeFile) -> list[Problem]:
+    doc, notice = file.doc, file.notice
+    problems: list[Problem] = []
+
+    def at(loc: tuple[str | int, ...], message: str) -> None:
+        problems.append(doc.problem(loc, message))
+
+    stem = _NOTICE_STEM.fullmatch(file.stem)
+    if stem is None:
+        at(("date",), f"文件名应为“日期-英文短名.yaml”，如 {notice.date}-commendation.yaml（短名只用小写字母、数字和 -）")
+    elif stem.group("date") != notice.date.isoformat():
+        at(("date",), f"文件名中的日期 {stem.group('date')} 与 date {notice.date} 不一致")
+    number = _NOTICE_NUMBER.fullmatch(notice.number)
+    if number is None or "第" in notice.number:
+        at(("number",), f"发文字号“{notice.number}”格式不对，应如“东风反诈〔{notice.date.year}〕3号”（年份用六角括号〔〕，不加“第”，序号不补 0）")
+    elif int(number.group("year")) != notice.date.year:
+        at(("number",), f"发文字号中的年份 {number.group('year')} 与发文日期 {notice.date} 不一致")
+    if notice.kind == "publicity":
+        if notice.publicity is None:
+            at(("kind",), "公示（publicity）须填写 publicity：公示开始日期 start、结束日期 end 和异议渠道 contact")
+        elif notice.publicity.end < notice.publicity.start:
+            at(("publicity", "end"), f"公示结束日期 {notice.publicity.end} 早于开始日期 {notice.publicity.start}")
+    elif notice.publicity is not None:
+        at(("publicity",), "只有公示（kind: publicity）才填写 publicity")
+    period = notice.period
+    if isinstance(period, Month) and period.first_day() > notice.date:
+        at(("period",), f"发文日期 {notice.date} 早于所涉考评月份 {period}")
+    if isinstance(period, Year) and period.year > notice.date.year:
+        at(("period",), f"发文日期 {notice.date} 早于所涉考评年度 {period}")
+    for name in ("title", "body"):
+        text = getattr(notice, name)
+        if name == "body":
+            if _RAW_HTML.search(text):
+                at((name,), "正文不能含 HTML 标签，请只用 Markdown")
+            if _SCRIPT_LINK.search(text):
+                at((name,), "正文不能含 javascript:、vbscript: 或 data: 链接")
+        for found in personal_numbers(text):
+            at((name,), f"{name} 会公开发布，不能含有{found}（异议电话请写在 publicity.contact 中）")
+    return problems
+

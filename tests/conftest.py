@@ -1,0 +1,122 @@
+"""Fixtures: a small repository written from text, and the real command line."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+ORGANIZATION = """\
+unit:
+  name: 测试区测试街道
+  short: 测试街道
+  leading_group: 测试街道反诈工作领导小组
+communities:
+  - id: c1
+    name: 第一社区
+    grids:
+      - {id: g01, name: 第一网格}
+      - {id: g02, name: 第二网格}
+  - id: c2
+    name: 第二社区
+    grids:
+      - {id: g01, name: 第一网格}
+workers:
+  - {id: w1, name: 张三, community: c1, grid: g01, role: full_time, joined: 2025-01, left: null, publish_name: true}
+  - {id: w2, name: 欧阳娜娜, community: c1, grid: g02, role: part_time, joined: 2025-01, left: null, publish_name: false}
+  - {id: w3, name: 王五, community: c2, grid: g01, role: full_time, joined: 2025-01, left: 2026-02, publish_name: true}
+assessors:
+  - {id: a1, name: 李四, org: 综治办, communities: all}
+  - {id: a2, name: 赵六, org: 社区两委, communities: [c2]}
+"""
+
+PERFECT_METRICS = """\
+metrics:
+  publicity: {tasks_assigned: 4, tasks_completed: 4, key_people: 30, key_people_reached: 30}
+  screening: {inspections_required: 4, inspections_done: 4, valid_leads: 4}
+  info_collection: {entries: 100, complete: 100, accurate: 100, timely: 100}
+  warning_response: {received: 5, responded_in_time: 5, visited: 5, dissuaded: 5}
+  case_assistance: excellent
+  asset_recovery: excellent
+  method_innovation: excellent
+  coordination: excellent
+"""
+
+
+def record_text(worker: str, period: str, metrics: str = PERFECT_METRICS, extra: str = "",
+                assessor: str = "a1") -> str:
+    year, month = period.split("-")
+    next_month = f"{int(year) + (month == '12'):04d}-{int(month) % 12 + 1:02d}"
+    return (
+        f"worker: {worker}\nperiod: {period}\nassessed_by: {assessor}\n"
+        f"assessed_on: {next_month}-02\n{metrics}{extra}"
+    )
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+    @property
+    def lines(self) -> list[str]:
+        return [line for line in self.err.splitlines() if line]
+
+
+class Repo:
+    """A throwaway repository: the real rubrics plus files written from text."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        shutil.copytree(PROJECT / "rubric", root / "rubric")
+        self.write("records/organization.yaml", ORGANIZATION)
+
+    def write(self, relative: str, text: str | bytes) -> Path:
+        path = self.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(textwrap.dedent(text) if text.startswith("\n") else text, encoding="utf-8")
+        return path
+
+    def record(self, worker: str, period: str, community: str = "c1", **kwargs: str) -> str:
+        year, month = period.split("-")
+        relative = f"records/{year}/{month}/{community}/{worker}.yaml"
+        self.write(relative, record_text(worker, period, **kwargs))
+        return relative
+
+    def run(self, *args: str) -> Run:
+        return run_cli(*args, "--root", str(self.root)) if args else run_cli()
+
+
+def run_cli(*args: str) -> Run:
+    """Call the real entry point in-process, capturing what a terminal would show."""
+    import contextlib
+    import io
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(list(args))
+    return Run(code, out.getvalue(), err.getvalue())
+
+
+def run_subprocess(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args], capture_output=True, text=True, cwd=cwd, check=False
+    )
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Repo:
+    return Repo(tmp_path / "repo")
