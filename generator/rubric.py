@@ -208,15 +208,12 @@ class Rubric(_Model):
     def bottom_grade(self) -> Grade:
         return min(self.grades, key=lambda grade: grade.min)
 
-    def level_value(self, text: str, allow_none: bool) -> str:
-        """Normalize a level written as an id or a Chinese label, or raise."""
+    def level_value(self, text: str, allow_none: bool) -> str | None:
+        """Normalize a level written as an id or a Chinese label; None if not allowed."""
         for level in self.levels:
             if text in (level.id, level.label) and (allow_none or level.id != "none"):
                 return level.id
-        choices = "、".join(
-            f"{level.id}（{level.label}）" for level in self.levels if allow_none or level.id != "none"
-        )
-        raise fail(f"“{text}”不是有效的等级，可选：{choices}")
+        return None
 
     def scale_value(self, scale: str, text: Any) -> str | None:
         """Normalize an event parameter (``severity: 严重`` → ``severe``); None if unknown."""
@@ -232,7 +229,7 @@ class Rubric(_Model):
         for item in self.items:
             if item.method == "level":
                 fields[item.id] = (
-                    Annotated[str, PlainValidator(_level_validator(self, item.allow_none))],
+                    Annotated[str, PlainValidator(_level_validator(self, item))],
                     Field(title=item.name),
                 )
             else:
@@ -252,13 +249,17 @@ class Rubric(_Model):
         )
 
 
-def _level_validator(rubric: Rubric, allow_none: bool) -> Any:
+def _level_validator(rubric: Rubric, item: Item) -> Any:
     def validate(value: Any) -> str:
-        if not isinstance(value, str) or not value.strip():
-            if value is None:
-                raise fail("等级未填写")
-            raise fail(f"应为等级文字，实际为“{value}”")
-        return rubric.level_value(value.strip(), allow_none)
+        choices = "、".join(
+            f"{level.id}（{level.label}）" for level in rubric.levels if item.allow_none or level.id != "none"
+        )
+        if value is None or (isinstance(value, str) and not value.strip()):
+            raise fail(f"{item.name}（{item.id}）的等级未填写，可选：{choices}")
+        level = rubric.level_value(str(value).strip(), item.allow_none) if isinstance(value, str) else None
+        if level is None:
+            raise fail(f"{item.name}（{item.id}）的等级“{value}”无效，可选：{choices}")
+        return level
 
     return validate
 

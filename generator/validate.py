@@ -16,7 +16,7 @@ from typing import Any
 from .errors import InvalidInput, Problem
 from .load import AnnualFile, NoticeFile, RecordFile, Repository, RubricFile, load_repository, validate_model
 from .messages import did_you_mean, show
-from .models import Event, MonthlyRecord, Organization, Worker
+from .models import Assessor, Event, MonthlyRecord, Organization, Worker
 from .periods import Month, Year
 from .privacy import personal_numbers
 from .rubric import EventKind, Rubric
@@ -217,6 +217,9 @@ class _RecordChecker:
         if self.org is None:
             return None
         worker = self.workers.get(record.worker)
+        assessor = self.assessors.get(record.assessed_by)
+        if assessor is None:
+            at(("assessed_by",), _unknown_assessor(record.assessed_by, list(self.assessors)))
         if worker is None:
             at(("worker",), f"未知的网格员“{record.worker}”{did_you_mean(record.worker, list(self.workers))}（请先在 organization.yaml 中登记）")
             return None
@@ -225,13 +228,8 @@ class _RecordChecker:
         if not worker.active_in(record.period):
             span = f"{worker.joined} 至 {worker.left}" if worker.left else f"{worker.joined} 起"
             at(("worker",), f"网格员 {worker.id}（{worker.name}）在 {record.period} 不在岗（在岗期间 {span}），不应有考评记录")
-        assessor = self.assessors.get(record.assessed_by)
-        if assessor is None:
-            at(("assessed_by",), f"未知的考评人“{record.assessed_by}”{did_you_mean(record.assessed_by, list(self.assessors))}")
-        elif record.assessed_by == worker.id or assessor.worker == worker.id:
-            at(("assessed_by",), f"考评人 {assessor.id}（{assessor.name}）就是被考评的网格员本人，不能自己考评自己")
-        elif not assessor.may_assess(worker.community):
-            at(("assessed_by",), f"考评人 {assessor.id}（{assessor.name}）无权考评社区 {worker.community} 的网格员")
+        if assessor is not None:
+            _check_assessor(at, assessor, worker)
         return worker
 
     def _check_metrics(self, doc: Document, record: MonthlyRecord, rubric: Rubric) -> dict[str, Any] | None:
@@ -303,6 +301,19 @@ class _RecordChecker:
         return parameter
 
 
+def _unknown_assessor(assessor_id: str, known: list[str]) -> str:
+    hint = did_you_mean(assessor_id, known) or f"（已登记的考评人：{'、'.join(known)}）"
+    return f"未知的考评人“{assessor_id}”{hint}"
+
+
+def _check_assessor(at: Any, assessor: Assessor, worker: Worker) -> None:
+    if assessor.id == worker.id or assessor.worker == worker.id:
+        at(("assessed_by",), f"考评人 {assessor.id}（{assessor.name}）就是被考评的网格员本人，不能自己考评自己")
+    elif not assessor.may_assess(worker.community):
+        allowed = "全部社区" if assessor.communities == "all" else "、".join(assessor.communities)
+        at(("assessed_by",), f"考评人 {assessor.id}（{assessor.name}）只能考评 {allowed} 的网格员，不能考评社区 {worker.community} 的 {worker.id}")
+
+
 def _check_duplicates(entries: dict[Month, list[Entry]], problems: list[Problem]) -> None:
     for month, month_entries in entries.items():
         by_worker: dict[str, list[Entry]] = defaultdict(list)
@@ -354,11 +365,9 @@ def _check_reviews(
             at(("worker",), f"网格员 {worker.id}（{worker.name}）{review.year} 年没有任何月度考评记录，不能进行年度评议")
         assessor = assessors.get(review.assessed_by)
         if assessor is None:
-            at(("assessed_by",), f"未知的考评人“{review.assessed_by}”{did_you_mean(review.assessed_by, list(assessors))}")
-        elif review.assessed_by == worker.id or assessor.worker == worker.id:
-            at(("assessed_by",), f"考评人 {assessor.id}（{assessor.name}）就是被考评的网格员本人，不能自己考评自己")
-        elif not assessor.may_assess(worker.community):
-            at(("assessed_by",), f"考评人 {assessor.id}（{assessor.name}）无权考评社区 {worker.community} 的网格员")
+            at(("assessed_by",), _unknown_assessor(review.assessed_by, list(assessors)))
+        else:
+            _check_assessor(at, assessor, worker)
         key = (review.year, worker.id)
         if key in reviews:
             at(("worker",), f"网格员 {worker.id} 的 {review.year} 年度评议重复（另见 {reviews[key].doc.path}）")

@@ -140,7 +140,8 @@ def _refuse_anchors_and_tags(text: str) -> None:
             if getattr(event, "anchor", None):
                 raise YamlProblem(line, f"不允许使用 YAML 锚点（&{event.anchor}），请把内容直接写出来")
             if getattr(event, "tag", None) is not None:
-                raise YamlProblem(line, f"不允许使用 YAML 标签（{event.tag}），请删除它")
+                tag = event.tag.replace("tag:yaml.org,2002:", "!!")
+                raise YamlProblem(line, f"不允许使用 YAML 标签（{tag}），请删除它")
     except yaml.YAMLError:
         return  # the loader reports syntax errors with their line
 
@@ -150,7 +151,7 @@ def _describe_yaml_error(error: yaml.MarkedYAMLError) -> str:
     context = (error.context or "").strip()
     translations = {
         "found character '\\t' that cannot start any token": "不能用 Tab 缩进，请改用空格",
-        "mapping values are not allowed here": "这里不能出现冒号（: ），请检查缩进，或给含冒号的文字加引号",
+        "mapping values are not allowed": "这里不能出现冒号（: ），请检查缩进，或给含冒号的文字加引号",
         "could not find expected ':'": "缺少冒号（: ），或缩进不对",
         "found undefined alias": "不允许使用 YAML 别名",
         "found unexpected end of stream": "文件意外结束，可能缺少引号或括号",
