@@ -139,10 +139,14 @@ def score_year(year: int, rubric: Rubric, results: list[AnnualResult]) -> Annual
     awarded = top_with_ties(candidates, quota, lambda r: (r.total, *r.tie_break_values(rules.tie_breaks)))
     for result in candidates:
         if result in awarded:
-            result.excellent_note = f"{top.name}名额 {quota} 个（参评 {assessed} 人 × {rules.excellent_quota}），在名额内"
+            result.excellent_note = (
+                f"{top.name}名额 {quota} 个（参评 {assessed} 人 × {rules.excellent_quota}），在名额内"
+            )
         else:
             result.grade = below_top
-            result.excellent_note = f"{top.name}名额 {quota} 个已满（按年度得分及并列规则排序未进入名额），评为{below_top.name}"
+            result.excellent_note = (
+                f"{top.name}名额 {quota} 个已满（按年度得分及并列规则排序未进入名额），评为{below_top.name}"
+            )
     quota_exceeded = len(awarded) > quota
     if quota_exceeded:
         for result in awarded:

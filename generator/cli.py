@@ -48,7 +48,9 @@ def _root_option(command: Callable[..., Any]) -> Callable[..., Any]:
 
 @click.group(context_settings=CONTEXT_SETTINGS)
 @click.version_option(__version__, "-V", "--version", message="gridscore %(version)s")
-@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None, help="考评仓库的根目录（默认：当前目录）")
+@click.option(
+    "--root", type=click.Path(file_okay=False, path_type=Path), default=None, help="考评仓库的根目录（默认：当前目录）"
+)
 @click.pass_context
 def cli(ctx: click.Context, root: Path | None) -> None:
     """网格反诈考评公示平台：校验考评记录、计算得分、说明得分。"""

@@ -52,14 +52,18 @@ def explain_month(dataset: Dataset, result: MonthlyResult, total_workers: int, c
             rule_line = rubric_doc.line_of(("categories", ci, "items", ii))
             lines.append(f"  {item.name}（满分 {item.points}，规则见 {rubric_doc.path}:{rule_line}）")
             lines.extend(_item_lines(doc, rubric, score))
-        lines.append(f"  小计：{' + '.join(fmt(result.items[i.id].score) for i in category.items)} = {fmt(result.categories[category.id])}")
+        lines.append(
+            f"  小计：{' + '.join(fmt(result.items[i.id].score) for i in category.items)} = {fmt(result.categories[category.id])}"
+        )
 
     lines.append("")
     cap = exact(rubric.bonus_cap)
     if result.bonuses:
         lines.append(f"加分（每月最多 +{fmt_plain(cap)}）：")
         for event, points in result.bonuses:
-            lines.append(f"  +{fmt_plain(points)} {_event_text(event)}（{doc.path}:{doc.line_of(('events', event.index))}）")
+            lines.append(
+                f"  +{fmt_plain(points)} {_event_text(event)}（{doc.path}:{doc.line_of(('events', event.index))}）"
+            )
         uncapped = result.bonus_uncapped
         if uncapped > cap:
             lines.append(f"  合计 +{fmt_plain(uncapped)}，超过上限，按 +{fmt(result.bonus)} 计")
@@ -71,7 +75,9 @@ def explain_month(dataset: Dataset, result: MonthlyResult, total_workers: int, c
         lines.append("总分扣分：")
         for event, points in result.total_deductions:
             veto = "，一票否决：当月及当年不得评为优秀" if event.kind.veto else ""
-            lines.append(f"  −{fmt_plain(points)} {_event_text(event)}{veto}（{doc.path}:{doc.line_of(('events', event.index))}）")
+            lines.append(
+                f"  −{fmt_plain(points)} {_event_text(event)}{veto}（{doc.path}:{doc.line_of(('events', event.index))}）"
+            )
 
     lines.append("")
     parts = " + ".join(fmt(result.categories[c.id]) for c in rubric.categories)
@@ -86,7 +92,9 @@ def explain_month(dataset: Dataset, result: MonthlyResult, total_workers: int, c
     if result.vetoed and rubric.grade_for(result.total, False).id != grade.id:
         grade_text = f"等次：{grade.name}（得分达到{rubric.top_grade.name}，但有一票否决事件，最高为{grade.name}）"
     lines.append(grade_text)
-    lines.append(f"排名：全{dataset.organization.unit.short}第 {result.rank} 名（共 {total_workers} 人），社区内第 {result.community_rank} 名（共 {community_workers} 人）")
+    lines.append(
+        f"排名：全{dataset.organization.unit.short}第 {result.rank} 名（共 {total_workers} 人），社区内第 {result.community_rank} 名（共 {community_workers} 人）"
+    )
     return "\n".join(lines)
 
 
@@ -103,15 +111,23 @@ def _item_lines(doc: Document, rubric: Rubric, score: ItemScore) -> list[str]:
         )
     else:
         for term in score.terms:
-            lines.append(f"    {term.term.label}：{_term_text(item.fields, term)}（记录第 {_term_line(doc, item.id, term)} 行）")
+            lines.append(
+                f"    {term.term.label}：{_term_text(item.fields, term)}（记录第 {_term_line(doc, item.id, term)} 行）"
+            )
         if len(score.terms) > 1:
-            lines.append(f"    公式合计：{' + '.join(fmt_plain(t.value) for t in score.terms)} = {fmt_plain(score.exact)}")
+            lines.append(
+                f"    公式合计：{' + '.join(fmt_plain(t.value) for t in score.terms)} = {fmt_plain(score.exact)}"
+            )
     for event, points in score.deductions:
-        lines.append(f"    扣分 −{fmt_plain(points)}：{_event_text(event)}（记录第 {doc.line_of(('events', event.index))} 行）")
+        lines.append(
+            f"    扣分 −{fmt_plain(points)}：{_event_text(event)}（记录第 {doc.line_of(('events', event.index))} 行）"
+        )
     if score.deductions:
         remaining = score.exact - score.deducted
         floor = "，扣完为止，计 0" if remaining < 0 else ""
-        lines.append(f"    扣分后：{fmt_plain(score.exact)} − {fmt_plain(score.deducted)} = {fmt_plain(remaining)}{floor}")
+        lines.append(
+            f"    扣分后：{fmt_plain(score.exact)} − {fmt_plain(score.deducted)} = {fmt_plain(remaining)}{floor}"
+        )
         lines.append(f"    得分：{_rounding(max(ZERO, remaining), score.score)}")
     else:
         lines.append(f"    得分：{_rounding(score.exact, score.score)}")
@@ -178,7 +194,9 @@ def explain_year(dataset: Dataset, summary: AnnualSummary, result: AnnualResult)
     lines.append("")
     if result.review is not None and result.review_score is not None:
         review_doc = result.review.doc
-        lines.append(f"年度综合评议：{fmt(result.review_score)}（{review_doc.path}:{review_doc.line_of(('review_score',))}）")
+        lines.append(
+            f"年度综合评议：{fmt(result.review_score)}（{review_doc.path}:{review_doc.line_of(('review_score',))}）"
+        )
         mw, rw = exact(rules.monthly_weight), exact(rules.review_weight)
         raw = mw * result.monthly_mean + rw * result.review_score
         lines.append(
@@ -204,5 +222,7 @@ def explain_year(dataset: Dataset, summary: AnnualSummary, result: AnnualResult)
             )
     units = len(summary.results)
     peers = sum(1 for r in summary.results if r.worker.community == result.worker.community)
-    lines.append(f"排名：全{dataset.organization.unit.short}第 {result.rank} 名（共 {units} 人），社区内第 {result.community_rank} 名（共 {peers} 人）")
+    lines.append(
+        f"排名：全{dataset.organization.unit.short}第 {result.rank} 名（共 {units} 人），社区内第 {result.community_rank} 名（共 {peers} 人）"
+    )
     return "\n".join(lines)

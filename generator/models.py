@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     PlainValidator,
@@ -91,9 +92,7 @@ MonthField = Annotated[
 PeriodField = Annotated[
     Period,
     PlainValidator(_period),
-    WithJsonSchema(
-        {"anyOf": [{"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])$"}, {"type": "integer"}]}
-    ),
+    WithJsonSchema({"anyOf": [{"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])$"}, {"type": "integer"}]}),
 ]
 Day = Annotated[date, PlainValidator(_day), WithJsonSchema({"type": "string", "format": "date"})]
 Score = Annotated[Decimal, PlainValidator(_score), WithJsonSchema({"type": "number", "minimum": 0, "maximum": 100})]
@@ -190,13 +189,17 @@ class Event(BaseModel):
     amount_yuan: Decimal | None = Field(default=None, title="涉及金额（元）")
 
 
+def _events(value: Any) -> Any:
+    return [] if value is None else value  # an empty "events:" means none
+
+
 class MonthlyRecord(Strict):
     worker: Id = Field(title="网格员编号")
     period: MonthField = Field(title="考评月份", description="须与所在文件夹一致")
     assessed_by: Id = Field(title="考评人编号")
     assessed_on: Day = Field(title="考评日期")
     metrics: dict[str, Any] = Field(title="考评指标")
-    events: list[Event] = Field(default_factory=list, title="扣分与加分事件")
+    events: Annotated[list[Event], BeforeValidator(_events)] = Field(default_factory=list, title="扣分与加分事件")
     notes: Text | None = Field(default=None, title="内部备注")
 
 
@@ -226,7 +229,8 @@ class PublicityWindow(Strict):
 
 class Notice(Strict):
     kind: Literal["commendation", "publicity", "correction", "criticism"] = Field(
-        title="公告类型", description="commendation 通报表扬 | publicity 公示 | correction 更正 | criticism 通报批评（内部）"
+        title="公告类型",
+        description="commendation 通报表扬 | publicity 公示 | correction 更正 | criticism 通报批评（内部）",
     )
     number: Text = Field(title="发文字号", description="如 东风反诈〔2026〕3号")
     title: Text = Field(title="标题")

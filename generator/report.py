@@ -63,21 +63,26 @@ def annual_json(summary: AnnualSummary) -> dict[str, Any]:
 def monthly_table(dataset: Dataset, month: Month, results: list[MonthlyResult]) -> str:
     communities = {c.id: c.name for c in dataset.organization.communities}
     rubric = results[0].rubric if results else None
-    lines = [f"{dataset.organization.unit.name} {month.label}考评结果（{rubric.title if rubric else ''}，共 {len(results)} 人）", ""]
+    lines = [
+        f"{dataset.organization.unit.name} {month.label}考评结果（{rubric.title if rubric else ''}，共 {len(results)} 人）",
+        "",
+    ]
     rows = [["排名", "社区排名", "编号", "姓名", "社区", "总分", "等次", "加分", "扣分", "备注"]]
     for r in results:
-        rows.append([
-            str(r.rank),
-            str(r.community_rank),
-            r.worker_id,
-            r.entry.worker.name,
-            communities[r.entry.worker.community],
-            fmt(r.total),
-            r.grade.name,
-            fmt(r.bonus),
-            fmt(r.deductions),
-            "一票否决" if r.vetoed else "",
-        ])
+        rows.append(
+            [
+                str(r.rank),
+                str(r.community_rank),
+                r.worker_id,
+                r.entry.worker.name,
+                communities[r.entry.worker.community],
+                fmt(r.total),
+                r.grade.name,
+                fmt(r.bonus),
+                fmt(r.deductions),
+                "一票否决" if r.vetoed else "",
+            ]
+        )
     lines.extend(_table(rows, right={0, 1, 5, 7, 8}))
     lines.append("")
     lines.append(f"查看某人的得分明细：gridscore explain 编号 {month}")
@@ -96,18 +101,20 @@ def annual_table(dataset: Dataset, summary: AnnualSummary) -> str:
     ]
     rows = [["排名", "编号", "姓名", "社区", "考评月数", "月度平均", "年度评议", "年度得分", "等次", "荣誉"]]
     for r in summary.results:
-        rows.append([
-            str(r.rank),
-            r.worker_id,
-            r.worker.name,
-            communities[r.worker.community],
-            str(r.months_assessed),
-            fmt(r.monthly_mean),
-            fmt(r.review_score) if r.review_score is not None else "—",
-            fmt(r.total),
-            r.grade.name,
-            "、".join(h.name for h in r.honors),
-        ])
+        rows.append(
+            [
+                str(r.rank),
+                r.worker_id,
+                r.worker.name,
+                communities[r.worker.community],
+                str(r.months_assessed),
+                fmt(r.monthly_mean),
+                fmt(r.review_score) if r.review_score is not None else "—",
+                fmt(r.total),
+                r.grade.name,
+                "、".join(h.name for h in r.honors),
+            ]
+        )
     lines.extend(_table(rows, right={0, 4, 5, 6, 7}))
     lines.append("")
     lines.append(f"查看某人的得分明细：gridscore explain 编号 {summary.year}")

@@ -108,23 +108,28 @@ class Results:
                     found.append(Sanction(worker, month, reason, tuple(rules.monthly_fail)))
                     if length >= rules.monthly_fail_streak.length:
                         found.append(
-                            Sanction(worker, month, f"连续 {length} 个月{result.grade.name}", tuple(rules.monthly_fail_streak.measures))
+                            Sanction(
+                                worker,
+                                month,
+                                f"连续 {length} 个月{result.grade.name}",
+                                tuple(rules.monthly_fail_streak.measures),
+                            )
                         )
                 for event in result.veto_events:
                     found.append(Sanction(worker, month, f"{event.kind.name}（{event.event.date}）", tuple(rules.veto)))
-        failed_years: dict[str, int] = {}
+        failed_years: dict[tuple[str, int], int] = {}
         for year in self.dataset.years():
             summary = self.year(year)
             rules = summary.rubric.sanctions
-            for result in sorted(summary.results, key=lambda r: r.worker_id):
-                if result.grade.id != summary.rubric.bottom_grade.id:
+            fail_grade = summary.rubric.bottom_grade
+            for annual in sorted(summary.results, key=lambda r: r.worker_id):
+                if annual.grade.id != fail_grade.id:
                     continue
-                worker = result.worker_id
-                found.append(Sanction(worker, Year(year), f"年度考评{result.grade.name}", tuple(rules.annual_fail)))
-                length = failed_years.get(f"{worker}@{year - 1}", 0) + 1
-                failed_years[f"{worker}@{year}"] = length
+                worker = annual.worker_id
+                found.append(Sanction(worker, Year(year), f"年度考评{fail_grade.name}", tuple(rules.annual_fail)))
+                length = failed_years.get((worker, year - 1), 0) + 1
+                failed_years[(worker, year)] = length
                 if length >= rules.annual_fail_streak.length:
-                    found.append(
-                        Sanction(worker, Year(year), f"连续 {length} 年年度考评{result.grade.name}", tuple(rules.annual_fail_streak.measures))
-                    )
+                    reason = f"连续 {length} 年年度考评{fail_grade.name}"
+                    found.append(Sanction(worker, Year(year), reason, tuple(rules.annual_fail_streak.measures)))
         return found

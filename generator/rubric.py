@@ -145,7 +145,7 @@ class Sanctions(_Model):
 def _version(value: Any) -> str:
     if isinstance(value, (int, str)) and not isinstance(value, bool) and str(value).strip():
         return str(value).strip()
-    raise fail(f"版本号应为文字，如 \"2026\"，实际为“{value}”")
+    raise fail(f'版本号应为文字，如 "2026"，实际为“{value}”')
 
 
 class Rubric(_Model):
@@ -236,13 +236,10 @@ class Rubric(_Model):
                 sub = create_model(  # type: ignore[call-overload]
                     f"Metrics_{item.id}",
                     __config__=ConfigDict(extra="forbid", frozen=True),
-                    **{
-                        name: (StrictInt, Field(ge=0, title=label))
-                        for name, label in item.fields.items()
-                    },
+                    **{name: (StrictInt, Field(ge=0, title=label)) for name, label in item.fields.items()},
                 )
                 fields[item.id] = (sub, Field(title=item.name))
-        return create_model(  # type: ignore[call-overload]
+        return create_model(
             f"Metrics_{self.version}",
             __config__=ConfigDict(extra="forbid", frozen=True),
             **fields,

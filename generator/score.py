@@ -143,12 +143,10 @@ def score_entry(entry: Entry) -> MonthlyResult:
         else:
             total_deductions.append((event, points))
     items = {
-        item.id: score_item(item, entry.metrics[item.id], rubric, item_deductions[item.id])
-        for item in rubric.items
+        item.id: score_item(item, entry.metrics[item.id], rubric, item_deductions[item.id]) for item in rubric.items
     }
     categories = {
-        category.id: sum((items[item.id].score for item in category.items), ZERO)
-        for category in rubric.categories
+        category.id: sum((items[item.id].score for item in category.items), ZERO) for category in rubric.categories
     }
     bonus = min(sum((points for _, points in bonuses), ZERO), exact(rubric.bonus_cap))
     deducted = sum((points for _, points in total_deductions), ZERO)

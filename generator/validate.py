@@ -136,7 +136,9 @@ def _check_organization(org: Organization, doc: Document) -> list[Problem]:
         first: dict[str, int] = {}
         for index, value in enumerate(ids):
             if value in first:
-                problems.append(doc.problem((section, index, "id"), f"{what}编号“{value}”重复（第 {first[value] + 1} 个已使用）"))
+                problems.append(
+                    doc.problem((section, index, "id"), f"{what}编号“{value}”重复（第 {first[value] + 1} 个已使用）")
+                )
             else:
                 first[value] = index
 
@@ -148,25 +150,31 @@ def _check_organization(org: Organization, doc: Document) -> list[Problem]:
         seen: set[str] = set()
         for gi, grid in enumerate(community.grids):
             if grid.id in seen:
-                problems.append(doc.problem(("communities", ci, "grids", gi, "id"), f"网格编号“{grid.id}”在本社区内重复"))
+                problems.append(
+                    doc.problem(("communities", ci, "grids", gi, "id"), f"网格编号“{grid.id}”在本社区内重复")
+                )
             seen.add(grid.id)
     for wi, worker in enumerate(org.workers):
-        community = communities.get(worker.community)
-        if community is None:
+        home = communities.get(worker.community)
+        if home is None:
             hint = did_you_mean(worker.community, list(communities))
             problems.append(doc.problem(("workers", wi, "community"), f"未知的社区“{worker.community}”{hint}"))
-        elif worker.grid not in {grid.id for grid in community.grids}:
-            hint = did_you_mean(worker.grid, [grid.id for grid in community.grids])
-            problems.append(doc.problem(("workers", wi, "grid"), f"社区“{community.name}”没有网格“{worker.grid}”{hint}"))
+        elif worker.grid not in {grid.id for grid in home.grids}:
+            hint = did_you_mean(worker.grid, [grid.id for grid in home.grids])
+            problems.append(doc.problem(("workers", wi, "grid"), f"社区“{home.name}”没有网格“{worker.grid}”{hint}"))
         if worker.left is not None and worker.left < worker.joined:
-            problems.append(doc.problem(("workers", wi, "left"), f"离岗月份 {worker.left} 早于首个考评月 {worker.joined}"))
+            problems.append(
+                doc.problem(("workers", wi, "left"), f"离岗月份 {worker.left} 早于首个考评月 {worker.joined}")
+            )
     worker_ids = {w.id for w in org.workers}
     for ai, assessor in enumerate(org.assessors):
         if assessor.communities != "all":
             for index, community_id in enumerate(assessor.communities):
                 if community_id not in communities:
                     hint = did_you_mean(community_id, list(communities))
-                    problems.append(doc.problem(("assessors", ai, "communities", index), f"未知的社区“{community_id}”{hint}"))
+                    problems.append(
+                        doc.problem(("assessors", ai, "communities", index), f"未知的社区“{community_id}”{hint}")
+                    )
         if assessor.worker is not None and assessor.worker not in worker_ids:
             problems.append(doc.problem(("assessors", ai, "worker"), f"未知的网格员“{assessor.worker}”"))
     return problems
@@ -194,7 +202,10 @@ class _RecordChecker:
 
         stem = Path(doc.path).stem
         if record.period != file.folder_month:
-            at(("period",), f"period 为 {record.period}，但文件在 {file.folder_month.year}/{file.folder_month.month:02d} 文件夹中，两者必须一致")
+            at(
+                ("period",),
+                f"period 为 {record.period}，但文件在 {file.folder_month.year}/{file.folder_month.month:02d} 文件夹中，两者必须一致",
+            )
         if stem != record.worker:
             at(("worker",), f"文件名应与网格员编号一致：worker 为“{record.worker}”，文件名却是“{stem}.yaml”")
         if record.assessed_on < record.period.first_day():
@@ -221,13 +232,22 @@ class _RecordChecker:
         if assessor is None:
             at(("assessed_by",), _unknown_assessor(record.assessed_by, list(self.assessors)))
         if worker is None:
-            at(("worker",), f"未知的网格员“{record.worker}”{did_you_mean(record.worker, list(self.workers))}（请先在 organization.yaml 中登记）")
+            at(
+                ("worker",),
+                f"未知的网格员“{record.worker}”{did_you_mean(record.worker, list(self.workers))}（请先在 organization.yaml 中登记）",
+            )
             return None
         if worker.community != folder_community:
-            at(("worker",), f"网格员 {worker.id}（{worker.name}）属于社区 {worker.community}，文件却放在 {folder_community} 文件夹中")
+            at(
+                ("worker",),
+                f"网格员 {worker.id}（{worker.name}）属于社区 {worker.community}，文件却放在 {folder_community} 文件夹中",
+            )
         if not worker.active_in(record.period):
             span = f"{worker.joined} 至 {worker.left}" if worker.left else f"{worker.joined} 起"
-            at(("worker",), f"网格员 {worker.id}（{worker.name}）在 {record.period} 不在岗（在岗期间 {span}），不应有考评记录")
+            at(
+                ("worker",),
+                f"网格员 {worker.id}（{worker.name}）在 {record.period} 不在岗（在岗期间 {span}），不应有考评记录",
+            )
         if assessor is not None:
             _check_assessor(at, assessor, worker)
         return worker
@@ -311,7 +331,10 @@ def _check_assessor(at: Any, assessor: Assessor, worker: Worker) -> None:
         at(("assessed_by",), f"考评人 {assessor.id}（{assessor.name}）就是被考评的网格员本人，不能自己考评自己")
     elif not assessor.may_assess(worker.community):
         allowed = "全部社区" if assessor.communities == "all" else "、".join(assessor.communities)
-        at(("assessed_by",), f"考评人 {assessor.id}（{assessor.name}）只能考评 {allowed} 的网格员，不能考评社区 {worker.community} 的 {worker.id}")
+        at(
+            ("assessed_by",),
+            f"考评人 {assessor.id}（{assessor.name}）只能考评 {allowed} 的网格员，不能考评社区 {worker.community} 的 {worker.id}",
+        )
 
 
 def _check_duplicates(entries: dict[Month, list[Entry]], problems: list[Problem]) -> None:
@@ -325,7 +348,9 @@ def _check_duplicates(entries: dict[Month, list[Entry]], problems: list[Problem]
             paths = sorted(entry.doc.path for entry in found)
             for entry in found:
                 others = "、".join(path for path in paths if path != entry.doc.path)
-                problems.append(entry.doc.problem(("worker",), f"网格员 {worker_id} 在 {month} 有两份考评记录（另见 {others}）"))
+                problems.append(
+                    entry.doc.problem(("worker",), f"网格员 {worker_id} 在 {month} 有两份考评记录（另见 {others}）")
+                )
         month_entries[:] = [e for e in month_entries if len(by_worker[e.worker.id]) == 1]
 
 
@@ -360,9 +385,15 @@ def _check_reviews(
             at(("worker",), f"未知的网格员“{review.worker}”{did_you_mean(review.worker, list(workers))}")
             continue
         if worker.community != file.folder_community:
-            at(("worker",), f"网格员 {worker.id}（{worker.name}）属于社区 {worker.community}，文件却放在 {file.folder_community} 文件夹中")
+            at(
+                ("worker",),
+                f"网格员 {worker.id}（{worker.name}）属于社区 {worker.community}，文件却放在 {file.folder_community} 文件夹中",
+            )
         if (review.year, worker.id) not in assessed:
-            at(("worker",), f"网格员 {worker.id}（{worker.name}）{review.year} 年没有任何月度考评记录，不能进行年度评议")
+            at(
+                ("worker",),
+                f"网格员 {worker.id}（{worker.name}）{review.year} 年没有任何月度考评记录，不能进行年度评议",
+            )
         assessor = assessors.get(review.assessed_by)
         if assessor is None:
             at(("assessed_by",), _unknown_assessor(review.assessed_by, list(assessors)))
@@ -388,12 +419,18 @@ def _check_notice(file: NoticeFile) -> list[Problem]:
 
     stem = _NOTICE_STEM.fullmatch(file.stem)
     if stem is None:
-        at(("date",), f"文件名应为“日期-英文短名.yaml”，如 {notice.date}-commendation.yaml（短名只用小写字母、数字和 -）")
+        at(
+            ("date",),
+            f"文件名应为“日期-英文短名.yaml”，如 {notice.date}-commendation.yaml（短名只用小写字母、数字和 -）",
+        )
     elif stem.group("date") != notice.date.isoformat():
         at(("date",), f"文件名中的日期 {stem.group('date')} 与 date {notice.date} 不一致")
     number = _NOTICE_NUMBER.fullmatch(notice.number)
     if number is None or "第" in notice.number:
-        at(("number",), f"发文字号“{notice.number}”格式不对，应如“东风反诈〔{notice.date.year}〕3号”（年份用六角括号〔〕，不加“第”，序号不补 0）")
+        at(
+            ("number",),
+            f"发文字号“{notice.number}”格式不对，应如“东风反诈〔{notice.date.year}〕3号”（年份用六角括号〔〕，不加“第”，序号不补 0）",
+        )
     elif int(number.group("year")) != notice.date.year:
         at(("number",), f"发文字号中的年份 {number.group('year')} 与发文日期 {notice.date} 不一致")
     if notice.kind == "publicity":
@@ -418,4 +455,3 @@ def _check_notice(file: NoticeFile) -> list[Problem]:
         for found in personal_numbers(text):
             at((name,), f"{name} 会公开发布，不能含有{found}（异议电话请写在 publicity.contact 中）")
     return problems
-

@@ -96,7 +96,7 @@ def parse_document(raw: bytes, display: str) -> Document:
         raise
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else 1
+        line = mark.line + 1 if mark is not None else 1
         raise YamlProblem(line, _describe_yaml_error(error)) from None
     except yaml.YAMLError as error:
         raise YamlProblem(1, f"YAML 格式错误：{error}") from None
@@ -112,7 +112,7 @@ def decode(raw: bytes) -> str:
             1, f"文件过大（{len(raw) / MAX_BYTES:.1f} MiB），单个文件不能超过 1 MiB，请检查是否放错了文件"
         )
     if raw.startswith(_UTF8_BOM):
-        raw = raw[len(_UTF8_BOM):]
+        raw = raw[len(_UTF8_BOM) :]
     elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise YamlProblem(1, "文件是 UTF-16 编码，请另存为 UTF-8")
     try:
@@ -134,14 +134,16 @@ def decode(raw: bytes) -> str:
 def _refuse_anchors_and_tags(text: str) -> None:
     try:
         for event in yaml.parse(text, Loader=_BaseLoader):
-            line = event.start_mark.line + 1
+            line = event.start_mark.line + 1 if event.start_mark is not None else 1
             if isinstance(event, yaml.AliasEvent):
                 raise YamlProblem(line, f"不允许使用 YAML 别名（*{event.anchor}），请把内容直接写出来")
-            if getattr(event, "anchor", None):
-                raise YamlProblem(line, f"不允许使用 YAML 锚点（&{event.anchor}），请把内容直接写出来")
-            if getattr(event, "tag", None) is not None:
-                tag = event.tag.replace("tag:yaml.org,2002:", "!!")
-                raise YamlProblem(line, f"不允许使用 YAML 标签（{tag}），请删除它")
+            anchor = getattr(event, "anchor", None)
+            if anchor:
+                raise YamlProblem(line, f"不允许使用 YAML 锚点（&{anchor}），请把内容直接写出来")
+            tag = getattr(event, "tag", None)
+            if tag is not None:
+                shown = tag.replace("tag:yaml.org,2002:", "!!")
+                raise YamlProblem(line, f"不允许使用 YAML 标签（{shown}），请删除它")
     except yaml.YAMLError:
         return  # the loader reports syntax errors with their line
 

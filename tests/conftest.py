@@ -52,13 +52,11 @@ metrics:
 """
 
 
-def record_text(worker: str, period: str, metrics: str = PERFECT_METRICS, extra: str = "",
-                assessor: str = "a1") -> str:
+def record_text(worker: str, period: str, metrics: str = PERFECT_METRICS, extra: str = "", assessor: str = "a1") -> str:
     year, month = period.split("-")
     next_month = f"{int(year) + (month == '12'):04d}-{int(month) % 12 + 1:02d}"
     return (
-        f"worker: {worker}\nperiod: {period}\nassessed_by: {assessor}\n"
-        f"assessed_on: {next_month}-02\n{metrics}{extra}"
+        f"worker: {worker}\nperiod: {period}\nassessed_by: {assessor}\nassessed_on: {next_month}-02\n{metrics}{extra}"
     )
 
 

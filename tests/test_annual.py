@@ -11,20 +11,24 @@ from generator.validate import load_dataset
 from .conftest import Repo
 from .test_scoring import event, events, metrics
 
-TEN_WORKERS = """\
+TEN_WORKERS = (
+    """\
 unit: {name: 测试区测试街道, short: 测试街道, leading_group: 测试街道反诈工作领导小组}
 communities:
   - id: c1
     name: 第一社区
     grids: [{id: g01, name: 第一网格}]
 workers:
-""" + "".join(
-    f"  - {{id: w{n:02d}, name: 测试{n}, community: c1, grid: g01, role: full_time, joined: 2025-01, left: null, publish_name: true}}\n"
-    for n in range(1, 11)
-) + """\
+"""
+    + "".join(
+        f"  - {{id: w{n:02d}, name: 测试{n}, community: c1, grid: g01, role: full_time, joined: 2025-01, left: null, publish_name: true}}\n"
+        for n in range(1, 11)
+    )
+    + """\
 assessors:
   - {id: a1, name: 李四, org: 综治办, communities: all}
 """
+)
 
 NO_WARNINGS = "{received: 0, responded_in_time: 0, visited: 0, dissuaded: 0}"
 FAIL = metrics(
@@ -175,11 +179,23 @@ def test_annual_ranking_and_json_shape(repo: Repo) -> None:
     assert data["rubric"] == "2026"
     first = data["results"][0]
     assert list(first) == [
-        "worker", "name", "community", "months_assessed", "monthly_mean", "review_score",
-        "total", "grade", "rank", "honors", "vetoed",
+        "worker",
+        "name",
+        "community",
+        "months_assessed",
+        "monthly_mean",
+        "review_score",
+        "total",
+        "grade",
+        "rank",
+        "honors",
+        "vetoed",
     ]
     # w02: 0.7 × 98.00 + 0.3 × 99.5 = 68.6 + 29.85 = 98.45
-    assert [(r["worker"], r["total"], r["rank"]) for r in data["results"]] == [("w01", "100.00", 1), ("w02", "98.45", 2)]
+    assert [(r["worker"], r["total"], r["rank"]) for r in data["results"]] == [
+        ("w01", "100.00", 1),
+        ("w02", "98.45", 2),
+    ]
 
 
 def test_sanctions_over_consecutive_months_and_years(repo: Repo) -> None:
@@ -206,3 +222,26 @@ def test_sanctions_over_consecutive_months_and_years(repo: Repo) -> None:
     ]  # w02's 2026: (53 + 100 + 53) / 3 = 68.67, 合格
     vetoes = [(s.worker_id, s.period, s.measures) for s in sanctions if "通报批评" in s.measures]
     assert vetoes == [("w03", Month(2026, 2), ("通报批评",))]
+
+
+def test_monthly_commendation_lists_excellent_workers_and_every_commendable_deed(repo: Repo) -> None:
+    ten_workers(repo)
+    repo.record("w01", "2026-03")  # 100: 优秀
+    repo.record(
+        "w02",
+        "2026-03",
+        metrics=metrics(case="poor"),  # 93: 优秀 too
+        extra=events(event("loss_recovered", "2026-03-04", "    amount_yuan: 12000\n")),
+    )
+    repo.record(
+        "w03",
+        "2026-03",
+        metrics=FAIL,  # 不合格, yet its deed is still commended
+        extra=events(event("key_lead_case_solved", "2026-03-09"), event("info_error", "2026-03-10")),
+    )
+    commendation = Results(load_dataset(repo.root)).commendation(Month(2026, 3))
+    assert [r.worker_id for r in commendation.excellent] == ["w01", "w02"]
+    assert [(r.worker_id, e.kind.id) for r, e in commendation.deeds] == [
+        ("w02", "loss_recovered"),
+        ("w03", "key_lead_case_solved"),
+    ]

@@ -54,7 +54,9 @@ def test_explain_traces_every_point(repo: Repo) -> None:
     text = run.out
     assert f"考评记录：{path}" in text
     assert "重点人群覆盖率：7 × 走访宣传覆盖的重点人群人数 30 ÷ 网格内重点人群人数 35 = 6（记录第 6 行）" in text
-    assert "排查完成率（超额按 100% 计）：6 × min(实际排查次数 5 ÷ 规定的排查次数 4, 1) = 6 × 1 = 6（记录第 7 行）" in text
+    assert (
+        "排查完成率（超额按 100% 计）：6 × min(实际排查次数 5 ÷ 规定的排查次数 4, 1) = 6 × 1 = 6（记录第 7 行）" in text
+    )
     assert "得分：9.7619… → 四舍五入 9.76" in text
     assert "评定等级：无此项（none，本月无此项任务，计满分，记录第 11 行） → 5 × 1 = 5" in text
     assert f"+2 成功劝阻重大涉案金额（2026-03-12，金额 80000 元）：测试事迹（{path}:15）" in text
@@ -66,8 +68,10 @@ def test_explain_traces_every_point(repo: Repo) -> None:
 def test_explain_year_writes_out_the_arithmetic(repo: Repo) -> None:
     repo.record("w1", "2026-01")
     repo.record("w1", "2026-02", extra=events(event("info_error", "2026-02-03")))
-    repo.write("records/2026/annual/c1/w1.yaml",
-               "worker: w1\nyear: 2026\nreview_score: 88.5\nassessed_by: a1\nassessed_on: 2027-01-10\n")
+    repo.write(
+        "records/2026/annual/c1/w1.yaml",
+        "worker: w1\nyear: 2026\nreview_score: 88.5\nassessed_by: a1\nassessed_on: 2027-01-10\n",
+    )
     text = repo.run("explain", "w1", "2026").out
     assert "月度平均分 = (100.00 + 98.00) ÷ 2 = 99.00" in text
     # 0.7 × 99 + 0.3 × 88.5 = 69.3 + 26.55 = 95.85

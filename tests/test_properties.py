@@ -63,7 +63,9 @@ def entries(draw: st.DrawFn, worker_id: str = "w1") -> Entry:
 
 def make_entry(worker_id: str, metrics: dict, event_list: list[EventEntry], community: str = "c1") -> Entry:
     worker = Worker(id=worker_id, name="测试", community=community, grid="g01", role="full_time", joined="2025-01")
-    record = MonthlyRecord(worker=worker_id, period="2026-03", assessed_by="a1", assessed_on="2026-04-02", metrics=metrics)
+    record = MonthlyRecord(
+        worker=worker_id, period="2026-03", assessed_by="a1", assessed_on="2026-04-02", metrics=metrics
+    )
     doc = Document(f"records/2026/03/{community}/{worker_id}.yaml", "", None)
     return Entry(RecordFile(doc, record, MONTH, community), RUBRIC, worker, metrics, event_list)
 

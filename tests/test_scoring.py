@@ -105,13 +105,21 @@ def test_half_up_rounding_that_float_gets_wrong(repo: Repo) -> None:
 
 def test_banker_rounding_would_round_down(repo: Repo) -> None:
     # 8 × 1/1 + 7 × 3/200 = 8.105 exactly → half-up 8.11; half-even (banker's) rounding gives 8.10.
-    repo.record("w1", "2026-03", metrics=metrics(publicity="{tasks_assigned: 1, tasks_completed: 1, key_people: 200, key_people_reached: 3}"))
+    repo.record(
+        "w1",
+        "2026-03",
+        metrics=metrics(publicity="{tasks_assigned: 1, tasks_completed: 1, key_people: 200, key_people_reached: 3}"),
+    )
     assert result_of(repo, "2026-03", "w1")["items"]["publicity"] == "8.11"
 
 
 def test_item_terms_are_not_rounded_separately(repo: Repo) -> None:
     # 8 × 1/3 + 7 × 2/3 = 22/3 = 7.333… → 7.33; rounding each term first would give 2.67 + 4.67 = 7.34.
-    repo.record("w1", "2026-03", metrics=metrics(publicity="{tasks_assigned: 3, tasks_completed: 1, key_people: 3, key_people_reached: 2}"))
+    repo.record(
+        "w1",
+        "2026-03",
+        metrics=metrics(publicity="{tasks_assigned: 3, tasks_completed: 1, key_people: 3, key_people_reached: 2}"),
+    )
     assert result_of(repo, "2026-03", "w1")["items"]["publicity"] == "7.33"
 
 
@@ -131,8 +139,12 @@ def test_whole_of_zero_scores_full_points(repo: Repo) -> None:
 
 def test_capped_count_and_capped_ratio(repo: Repo) -> None:
     # 6 × min(9/3, 1) + min(7 leads × 1, 4) = 6 + 4
-    repo.record("w1", "2026-03", metrics=metrics(screening="{inspections_required: 3, inspections_done: 9, valid_leads: 7}"))
-    repo.record("w2", "2026-03", metrics=metrics(screening="{inspections_required: 3, inspections_done: 1, valid_leads: 1}"))
+    repo.record(
+        "w1", "2026-03", metrics=metrics(screening="{inspections_required: 3, inspections_done: 9, valid_leads: 7}")
+    )
+    repo.record(
+        "w2", "2026-03", metrics=metrics(screening="{inspections_required: 3, inspections_done: 1, valid_leads: 1}")
+    )
     assert result_of(repo, "2026-03", "w1")["items"]["screening"] == "10.00"
     assert result_of(repo, "2026-03", "w2")["items"]["screening"] == "3.00"  # 6 × 1/3 + 1
 
@@ -171,8 +183,12 @@ def test_bonus_is_capped_at_ten(repo: Repo) -> None:
 
 
 def test_innovation_bonus_by_level(repo: Repo) -> None:
-    repo.record("w1", "2026-03", metrics=metrics(method="good"),
-                extra=events(event("innovation_recognized", "2026-03-09", "    level: 市级\n")))
+    repo.record(
+        "w1",
+        "2026-03",
+        metrics=metrics(method="good"),
+        extra=events(event("innovation_recognized", "2026-03-09", "    level: 市级\n")),
+    )
     assert result_of(repo, "2026-03", "w1")["total"] == "100.00"  # 98 + 2
 
 
@@ -186,7 +202,9 @@ def test_earlier_rubric_applies_to_earlier_months(repo: Repo) -> None:
     by_worker = {r["worker"]: r for r in data["results"]}
     assert by_worker["w1"]["bonus"] == "5.00"
     assert by_worker["w2"]["bonus"] == "1.00"
-    repo.record("w3", "2025-03", community="c2", extra=events(event("innovation_recognized", "2025-03-02", "    level: city\n")))
+    repo.record(
+        "w3", "2025-03", community="c2", extra=events(event("innovation_recognized", "2025-03-02", "    level: city\n"))
+    )
     run = repo.run("check")
     assert run.code == 1
     assert "未知的事件类型“innovation_recognized”" in run.err
@@ -207,7 +225,10 @@ def test_total_never_below_zero(repo: Repo) -> None:
         screening="{inspections_required: 4, inspections_done: 0, valid_leads: 0}",
         info="{entries: 10, complete: 0, accurate: 0, timely: 0}",
         warning="{received: 5, responded_in_time: 0, visited: 0, dissuaded: 0}",
-        case="poor", asset="poor", method="poor", coordination="poor",
+        case="poor",
+        asset="poor",
+        method="poor",
+        coordination="poor",
     )
     two = [event("major_risk_incident", "2026-03-01"), event("major_risk_incident", "2026-03-02")]
     repo.record("w1", "2026-03", metrics=low, extra=events(*two))  # 10.50 − 20 → 0
@@ -225,7 +246,13 @@ def test_total_never_below_zero(repo: Repo) -> None:
     ],
 )
 def test_grade_from_total(repo: Repo, reached: int, total: str, grade: str) -> None:
-    repo.record("w1", "2026-03", metrics=metrics(publicity=f"{{tasks_assigned: 1, tasks_completed: 1, key_people: 100, key_people_reached: {reached}}}"))
+    repo.record(
+        "w1",
+        "2026-03",
+        metrics=metrics(
+            publicity=f"{{tasks_assigned: 1, tasks_completed: 1, key_people: 100, key_people_reached: {reached}}}"
+        ),
+    )
     result = result_of(repo, "2026-03", "w1")
     assert (result["total"], result["grade"]) == (total, grade)
 
@@ -288,6 +315,16 @@ def test_json_shape_is_the_documented_interface(repo: Repo) -> None:
     assert list(data) == ["period", "rubric", "results"]
     assert data["period"] == "2026-03" and data["rubric"] == "2026"
     assert list(data["results"][0]) == [
-        "worker", "name", "community", "total", "grade", "rank", "community_rank",
-        "categories", "items", "bonus", "deductions", "vetoed",
+        "worker",
+        "name",
+        "community",
+        "total",
+        "grade",
+        "rank",
+        "community_rank",
+        "categories",
+        "items",
+        "bonus",
+        "deductions",
+        "vetoed",
     ]
