@@ -7,6 +7,7 @@ reaches the user.
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -172,6 +173,16 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         click.echo("已取消。", err=True)
         return 130
+    except Exception as error:  # a bug: say so plainly; GRIDSCORE_DEBUG=1 shows the traceback
+        if os.environ.get("GRIDSCORE_DEBUG"):
+            raise
+        click.echo(
+            f"程序内部错误：{type(error).__name__}: {error}\n"
+            "这是 gridscore 的缺陷，不是您的数据问题。请把这条信息和所用的命令发给维护人员"
+            "（设置环境变量 GRIDSCORE_DEBUG=1 可显示详细信息）。",
+            err=True,
+        )
+        return 2
     return 0
 
 

@@ -44,16 +44,16 @@ def _message(detail: Any, loc: Loc, model: type[BaseModel]) -> str:
     kind = detail["type"]
     value = detail.get("input")
     ctx = detail.get("ctx") or {}
-    name = str(loc[-1]) if loc else ""
+    name = _label(loc)
     if kind == "gridscore":
         return str(ctx.get("message", detail["msg"]))
     if kind == "missing":
-        return f"缺少必填字段“{name}”"
+        return f"缺少必填字段“{loc[-1] if loc else ''}”"
     if kind == "extra_forbidden":
         allowed = fields_at(model, loc[:-1])
-        hint = did_you_mean(name, allowed)
+        hint = did_you_mean(str(loc[-1]) if loc else "", allowed)
         listing = f"；可用的字段：{'、'.join(allowed)}" if allowed and not hint else ""
-        return f"未知字段“{name}”{hint}{listing}"
+        return f"未知字段“{loc[-1] if loc else ''}”{hint}{listing}"
     if kind in ("int_type", "int_parsing", "int_from_float"):
         return f"“{name}”应为整数，实际为 {show(value)}"
     if kind in ("greater_than_equal", "greater_than"):
@@ -78,9 +78,22 @@ def _message(detail: Any, loc: Loc, model: type[BaseModel]) -> str:
         return f"“{name}”的值 {show(value)} 无效，可选：{ctx.get('expected', '')}"
     if kind in ("string_too_short", "too_short"):
         return f"“{name}”不能为空"
+    if kind == "invalid_key":
+        return f"字段名 {show(value)} 应为文字"
     if kind == "union_tag_invalid":
         return f"“{name}”的值 {show(value)} 无效"
     return f"“{name}”有误：{detail['msg']}"
+
+
+def _label(loc: Loc) -> str:
+    """Name a location for a message: ``events`` 第 2 项 rather than a bare index."""
+    if not loc:
+        return ""
+    last = loc[-1]
+    if isinstance(last, int):
+        parent = f"{loc[-2]} " if len(loc) > 1 else ""
+        return f"{parent}第 {last + 1} 项"
+    return str(last)
 
 
 def fields_at(model: type[BaseModel], loc: Loc) -> list[str]:
