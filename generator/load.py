@@ -76,6 +76,7 @@ class Repository:
     annual: list[AnnualFile] = field(default_factory=list)
     notices: list[NoticeFile] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    rubric_failed: bool = False  # a broken rubric: records are not checked against the others
 
     def rubric_for(self, month: Month) -> Rubric | None:
         """The edition in force for ``month``: the latest one that took effect by then."""
@@ -125,14 +126,12 @@ def _load_rubrics(repo: Repository) -> None:
         return
     for path in paths:
         doc = _read(repo, path)
-        if doc is None:
-            continue
-        rubric = _validate(repo, doc, Rubric)
-        if rubric is None:
-            continue
-        problems = check_rubric(rubric, doc)
+        rubric = _validate(repo, doc, Rubric) if doc is not None else None
+        problems = check_rubric(rubric, doc) if rubric is not None and doc is not None else []
         repo.problems.extend(problems)
-        if not problems:
+        if rubric is None or doc is None or problems:
+            repo.rubric_failed = True
+        else:
             repo.rubrics.append(RubricFile(doc, rubric))
     repo.rubrics.sort(key=lambda entry: entry.rubric.effective_from)
     seen: dict[Month, RubricFile] = {}
@@ -154,14 +153,14 @@ def _load_data_file(repo: Repository, path: Path) -> None:
     if relative == (ORGANIZATION,):
         return
     if path.suffix == ".yml":
-        repo.problems.append(Problem(shown, 0, "请使用 .yaml 扩展名（不是 .yml）"))
+        repo.problems.append(Problem(shown, 1, "请使用 .yaml 扩展名（不是 .yml）"))
         return
     kind = _classify(relative)
     if kind is None:
         repo.problems.append(
             Problem(
                 shown,
-                0,
+                1,
                 "文件位置无法识别：月度考评放在 records/年/月/社区/网格员.yaml，"
                 "年度评议放在 records/年/annual/社区/网格员.yaml，公告放在 records/notices/",
             )
@@ -204,7 +203,8 @@ def _read(repo: Repository, path: Path) -> Document | None:
         repo.problems.append(Problem(shown, problem.line, problem.message))
         return None
     except OSError as error:
-        repo.problems.append(Problem(shown, 0, f"无法读取文件：{error.strerror}"))
+        reason = "没有读取权限" if isinstance(error, PermissionError) else "文件无法打开"
+        repo.problems.append(Problem(shown, 1, f"无法读取文件：{reason}（{error.strerror}）"))
         return None
     if doc.data is None:
         repo.problems.append(Problem(shown, 1, "文件是空的"))

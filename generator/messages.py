@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import typing
 from collections.abc import Iterator, Sequence
+from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -25,6 +27,8 @@ def show(value: Any) -> str:
         return "空值"
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, (int, Decimal)):
+        return str(value)
     if isinstance(value, dict):
         return "一组字段"
     if isinstance(value, list):
@@ -35,8 +39,18 @@ def show(value: Any) -> str:
 
 def translate(error: ValidationError, model: type[BaseModel]) -> Iterator[tuple[Loc, str]]:
     """Yield ``(location, message)`` for every error, in Chinese."""
-    for detail in error.errors(include_url=False):
-        loc: Loc = tuple(detail["loc"])
+    details = error.errors(include_url=False)
+    misspelt = set()  # (parent, field) a misspelt key already points to: skip its "missing"
+    for detail in details:
+        loc = tuple(detail["loc"])
+        if detail["type"] == "extra_forbidden" and loc:
+            close = difflib.get_close_matches(str(loc[-1]), fields_at(model, loc[:-1]), n=1, cutoff=0.6)
+            if close:
+                misspelt.add((loc[:-1], close[0]))
+    for detail in details:
+        loc = tuple(detail["loc"])
+        if detail["type"] == "missing" and loc and (loc[:-1], loc[-1]) in misspelt:
+            continue
         yield loc, _message(detail, loc, model)
 
 
@@ -47,6 +61,8 @@ def _message(detail: Any, loc: Loc, model: type[BaseModel]) -> str:
     name = _label(loc)
     if kind == "gridscore":
         return str(ctx.get("message", detail["msg"]))
+    if kind == "gridscore_field":
+        return f"“{name}”{ctx.get('message', detail['msg'])}"
     if kind == "missing":
         return f"缺少必填字段“{loc[-1] if loc else ''}”"
     if kind == "extra_forbidden":
@@ -55,7 +71,7 @@ def _message(detail: Any, loc: Loc, model: type[BaseModel]) -> str:
         listing = f"；可用的字段：{'、'.join(allowed)}" if allowed and not hint else ""
         return f"未知字段“{loc[-1] if loc else ''}”{hint}{listing}"
     if kind in ("int_type", "int_parsing", "int_from_float"):
-        return f"“{name}”应为整数，实际为 {show(value)}"
+        return f"“{name}”应为整数，实际为 {show(value)}{_number_hint(value)}"
     if kind in ("greater_than_equal", "greater_than"):
         if ctx.get("ge") == 0:
             return f"“{name}”不能为负数，实际为 {show(value)}"
@@ -83,6 +99,16 @@ def _message(detail: Any, loc: Loc, model: type[BaseModel]) -> str:
     if kind == "union_tag_invalid":
         return f"“{name}”的值 {show(value)} 无效"
     return f"“{name}”有误：{detail['msg']}"
+
+
+def _number_hint(value: Any) -> str:
+    if isinstance(value, str) and re.fullmatch(r"[-+]?0\d+", value.strip()):
+        return "（整数不能以 0 开头，请去掉前面的 0）"
+    if isinstance(value, str) and re.fullmatch(r"[-+]?[\d_]+", value.strip()):
+        return "（请去掉数字中的下划线）"
+    if isinstance(value, Decimal):
+        return "（请填写整数，不要带小数点）"
+    return ""
 
 
 def _label(loc: Loc) -> str:

@@ -7,7 +7,7 @@ in force, so they are checked against it in ``validate`` (``rubric.metrics_model
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -28,23 +28,40 @@ _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 
 
 def fail(message: str) -> PydanticCustomError:
-    """A validation error whose message is shown to the user as it is."""
+    """A validation error whose message is a whole sentence, shown as it is."""
     return PydanticCustomError("gridscore", "{message}", {"message": message})
 
 
+def expect(predicate: str) -> PydanticCustomError:
+    """A validation error about the field itself: shown as “field”<predicate>."""
+    return PydanticCustomError("gridscore_field", "{message}", {"message": predicate})
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "空值"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return f"“{value}”"
+
+
 def _identifier(value: Any) -> str:
-    if not isinstance(value, str) or not value:
-        raise fail(f"应为编号文字（英文字母、数字、- 或 _），实际为“{value}”")
+    if value is None or value == "":
+        raise expect("不能为空")
+    if not isinstance(value, str):
+        raise expect(f"应为编号（英文字母、数字、- 或 _），实际为 {_shown(value)}")
     if not _ID.fullmatch(value):
-        raise fail(f"编号“{value}”只能包含英文字母、数字、-、_ 和 .，且不能有空格")
+        raise expect(f"只能包含英文字母、数字、-、_ 和 .，且不能有空格，实际为 {_shown(value)}")
     return value
 
 
 def _text(value: Any) -> str:
+    if value is None:
+        raise expect("不能为空")
     if not isinstance(value, str):
-        raise fail(f"应为文字，实际为“{value}”（如果是数字或日期，请加引号）")
+        raise expect(f"应为文字，实际为 {_shown(value)}（如果是数字或日期，请加引号）")
     if not value.strip():
-        raise fail("不能为空")
+        raise expect("不能为空")
     return value.strip()
 
 
@@ -52,17 +69,19 @@ def _month(value: Any) -> Month:
     try:
         return coerce_month(value)
     except ValueError as error:
-        raise fail(str(error)) from None
+        raise expect(str(error)) from None
 
 
 def _period(value: Any) -> Period:
     try:
         return coerce_period(value)
     except ValueError as error:
-        raise fail(str(error)) from None
+        raise expect(str(error)) from None
 
 
 def _day(value: Any) -> date:
+    if isinstance(value, datetime):
+        raise expect(f"只写日期（如 {value.date()}），不要写时间")
     if isinstance(value, date):
         return value
     if isinstance(value, str):
@@ -70,17 +89,17 @@ def _day(value: Any) -> date:
             return date.fromisoformat(value.strip())
         except ValueError:
             pass
-    raise fail(f"应为日期，格式如 2026-04-02，实际为“{value}”")
+    raise expect(f"应为日期，格式如 2026-04-02，实际为 {_shown(value)}")
 
 
 def _score(value: Any) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
-        raise fail(f"应为 0–100 的数字，实际为“{value}”")
+        raise expect(f"应为 0–100 的数字，实际为 {_shown(value)}")
     number = Decimal(value)
     if not Decimal(0) <= number <= Decimal(100):
-        raise fail(f"应在 0 到 100 之间，实际为 {value}")
+        raise expect(f"应在 0 到 100 之间，实际为 {value}")
     if number != number.quantize(Decimal("0.01")):
-        raise fail(f"最多保留两位小数，实际为 {value}")
+        raise expect(f"最多保留两位小数，实际为 {value}")
     return number
 
 
@@ -131,7 +150,7 @@ def _role(value: Any) -> str:
         return value
     if value in by_label:
         return by_label[value]
-    raise fail(f"“{value}”不是有效的岗位类型，可选：full_time（专职）、part_time（兼职）")
+    raise expect(f"应为 full_time（专职）或 part_time（兼职），实际为 {_shown(value)}")
 
 
 Role = Annotated[str, PlainValidator(_role), WithJsonSchema({"enum": [*ROLE_LABELS, *ROLE_LABELS.values()]})]
@@ -155,11 +174,26 @@ class Worker(Strict):
         return self.joined <= month and (self.left is None or month <= self.left)
 
 
+def _communities(value: Any) -> str | list[str]:
+    if value == "all":
+        return "all"
+    if isinstance(value, list) and all(isinstance(item, str) and _ID.fullmatch(item) for item in value):
+        return value
+    raise expect(f"应为 all（全部社区）或社区编号列表，如 [dongfeng-1, chaoyang]，实际为 {_shown(value)}")
+
+
+Communities = Annotated[
+    Literal["all"] | list[str],
+    PlainValidator(_communities),
+    WithJsonSchema({"anyOf": [{"const": "all"}, {"type": "array", "items": {"type": "string"}}]}),
+]
+
+
 class Assessor(Strict):
     id: Id = Field(title="考评人编号")
     name: Text = Field(title="姓名")
     org: Text = Field(title="所在单位", description="如 综治办、派出所")
-    communities: Literal["all"] | list[Id] = Field(title="可考评的社区", description="all 或社区编号列表")
+    communities: Communities = Field(title="可考评的社区", description="all 或社区编号列表")
     worker: Id | None = Field(default=None, title="本人的网格员编号（若本人也是网格员）")
     git_account: str | None = Field(default=None, title="代码托管平台账号（生成 CODEOWNERS 用）")
 
@@ -227,8 +261,21 @@ class PublicityWindow(Strict):
     contact: Text = Field(title="异议受理渠道")
 
 
+def _notice_kind(value: Any) -> str:
+    by_label = {label: key for key, label in NOTICE_KINDS.items()}
+    if isinstance(value, str) and value in NOTICE_KINDS:
+        return value
+    if isinstance(value, str) and value in by_label:
+        return by_label[value]
+    choices = "、".join(f"{key}（{label}）" for key, label in NOTICE_KINDS.items())
+    raise expect(f"应为 {choices} 之一，实际为 {_shown(value)}")
+
+
+NoticeKind = Annotated[str, PlainValidator(_notice_kind), WithJsonSchema({"enum": [*NOTICE_KINDS, *NOTICE_KINDS.values()]})]
+
+
 class Notice(Strict):
-    kind: Literal["commendation", "publicity", "correction", "criticism"] = Field(
+    kind: NoticeKind = Field(
         title="公告类型",
         description="commendation 通报表扬 | publicity 公示 | correction 更正 | criticism 通报批评（内部）",
     )

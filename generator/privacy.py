@@ -47,18 +47,23 @@ COMPOUND_SURNAMES = (
 
 def personal_numbers(text: str) -> list[str]:
     """Describe each phone, ID-card or bank-card number found in ``text``."""
-    found: list[str] = []
+    return [found for found, _ in personal_numbers_at(text)]
+
+
+def personal_numbers_at(text: str) -> list[tuple[str, int]]:
+    """Like ``personal_numbers``, with the position of each in ``text``."""
+    found: list[tuple[str, int]] = []
     for match in _GROUPED_DIGITS.finditer(text):
         digits = re.sub(r"[ -]", "", match.group())
         if _MOBILE.match(digits):
-            found.append(f"手机号码“{match.group()}”")
+            found.append((f"手机号码“{match.group()}”", match.start()))
         elif _ID_CARD.match(digits):
-            found.append(f"身份证号码“{match.group()}”")
+            found.append((f"身份证号码“{match.group()}”", match.start()))
         elif _BANK_CARD.match(digits):
-            found.append(f"银行卡号“{match.group()}”")
+            found.append((f"银行卡号“{match.group()}”", match.start()))
     for match in _LANDLINE.finditer(text):
-        found.append(f"电话号码“{match.group()}”")
-    return found
+        found.append((f"电话号码“{match.group()}”", match.start()))
+    return sorted(found, key=lambda item: item[1])
 
 
 def mask_name(name: str) -> str:

@@ -254,6 +254,8 @@ def _level_validator(rubric: Rubric, item: Item) -> Any:
         if value is None or (isinstance(value, str) and not value.strip()):
             raise fail(f"{item.name}（{item.id}）的等级未填写，可选：{choices}")
         level = rubric.level_value(str(value).strip(), item.allow_none) if isinstance(value, str) else None
+        if level is None and rubric.level_value(str(value).strip(), True) == "none":
+            raise fail(f"{item.name}（{item.id}）每月都须评定等级，不能填“无此项”，可选：{choices}")
         if level is None:
             raise fail(f"{item.name}（{item.id}）的等级“{value}”无效，可选：{choices}")
         return level

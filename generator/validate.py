@@ -18,7 +18,7 @@ from .load import AnnualFile, NoticeFile, RecordFile, Repository, RubricFile, lo
 from .messages import did_you_mean, show
 from .models import Assessor, Event, MonthlyRecord, Organization, Worker
 from .periods import Month, Year
-from .privacy import personal_numbers
+from .privacy import personal_numbers, personal_numbers_at
 from .rubric import EventKind, Rubric
 from .yamlio import Document
 
@@ -102,13 +102,14 @@ def validate(repo: Repository) -> Dataset:
         problems.extend(_check_organization(org, repo.organization_doc))
     workers = {worker.id: worker for worker in org.workers} if org else {}
     checker = _RecordChecker(repo, org, workers, problems)
+    duplicated = _check_duplicates(repo.records, problems)
     entries: dict[Month, list[Entry]] = defaultdict(list)
     for record_file in repo.records:
         entry = checker.check(record_file)
-        if entry is not None:
+        if entry is not None and record_file not in duplicated:
             entries[entry.month].append(entry)
-    _check_duplicates(entries, problems)
-    reviews = _check_reviews(repo.annual, org, workers, entries, problems)
+    assessed = {(file.record.period.year, file.record.worker) for file in repo.records}
+    reviews = _check_reviews(repo.annual, org, workers, assessed, problems)
     for notice_file in repo.notices:
         problems.extend(_check_notice(notice_file))
     if problems or org is None:
@@ -136,9 +137,8 @@ def _check_organization(org: Organization, doc: Document) -> list[Problem]:
         first: dict[str, int] = {}
         for index, value in enumerate(ids):
             if value in first:
-                problems.append(
-                    doc.problem((section, index, "id"), f"{what}编号“{value}”重复（第 {first[value] + 1} 个已使用）")
-                )
+                line = doc.line_of((section, first[value], "id"))
+                problems.append(doc.problem((section, index, "id"), f"{what}编号“{value}”重复（第 {line} 行已登记）"))
             else:
                 first[value] = index
 
@@ -157,7 +157,7 @@ def _check_organization(org: Organization, doc: Document) -> list[Problem]:
     for wi, worker in enumerate(org.workers):
         home = communities.get(worker.community)
         if home is None:
-            hint = did_you_mean(worker.community, list(communities))
+            hint = did_you_mean(worker.community, list(communities)) or f"（已登记的社区：{'、'.join(communities)}）"
             problems.append(doc.problem(("workers", wi, "community"), f"未知的社区“{worker.community}”{hint}"))
         elif worker.grid not in {grid.id for grid in home.grids}:
             hint = did_you_mean(worker.grid, [grid.id for grid in home.grids])
@@ -171,7 +171,7 @@ def _check_organization(org: Organization, doc: Document) -> list[Problem]:
         if assessor.communities != "all":
             for index, community_id in enumerate(assessor.communities):
                 if community_id not in communities:
-                    hint = did_you_mean(community_id, list(communities))
+                    hint = did_you_mean(community_id, list(communities)) or f"（已登记的社区：{'、'.join(communities)}）"
                     problems.append(
                         doc.problem(("assessors", ai, "communities", index), f"未知的社区“{community_id}”{hint}")
                     )
@@ -211,11 +211,11 @@ class _RecordChecker:
         if record.assessed_on < record.period.first_day():
             at(("assessed_on",), f"考评日期 {record.assessed_on} 早于考评月份 {record.period}")
         worker = self._check_worker(at, record, file.folder_community)
-        rubric = self.repo.rubric_for(record.period)
+        rubric = None if self.repo.rubric_failed else self.repo.rubric_for(record.period)
         metrics: dict[str, Any] | None = None
         events: list[EventEntry] = []
         if rubric is None:
-            if self.repo.rubrics:
+            if self.repo.rubrics and not self.repo.rubric_failed:
                 at(("period",), f"{record.period} 早于所有考评标准的生效月份，没有可用的考评标准")
         else:
             metrics = self._check_metrics(doc, record, rubric)
@@ -316,8 +316,8 @@ class _RecordChecker:
                 if parameter is None:
                     at((*loc, kind.by), f"{kind.by} 的值 {show(value)} 无效，可选：{choices}")
         for name in extras:
-            hint = did_you_mean(str(name), allowed)
-            at((*loc, str(name)), f"事件“{kind.name}”不接受字段“{name}”{hint}；可用的字段：{'、'.join(allowed)}")
+            hint = did_you_mean(str(name), allowed) or f"；可用的字段：{'、'.join(allowed)}"
+            at((*loc, str(name)), f"事件“{kind.name}”不接受字段“{name}”{hint}")
         return parameter
 
 
@@ -337,21 +337,23 @@ def _check_assessor(at: Any, assessor: Assessor, worker: Worker) -> None:
         )
 
 
-def _check_duplicates(entries: dict[Month, list[Entry]], problems: list[Problem]) -> None:
-    for month, month_entries in entries.items():
-        by_worker: dict[str, list[Entry]] = defaultdict(list)
-        for entry in month_entries:
-            by_worker[entry.worker.id].append(entry)
-        for worker_id, found in by_worker.items():
-            if len(found) < 2:
-                continue
-            paths = sorted(entry.doc.path for entry in found)
-            for entry in found:
-                others = "、".join(path for path in paths if path != entry.doc.path)
-                problems.append(
-                    entry.doc.problem(("worker",), f"网格员 {worker_id} 在 {month} 有两份考评记录（另见 {others}）")
-                )
-        month_entries[:] = [e for e in month_entries if len(by_worker[e.worker.id]) == 1]
+def _check_duplicates(files: list[RecordFile], problems: list[Problem]) -> list[RecordFile]:
+    """Report every record that shares its worker and month with another; return them all."""
+    groups: dict[tuple[str, Month], list[RecordFile]] = defaultdict(list)
+    for file in files:
+        groups[(file.record.worker, file.record.period)].append(file)
+    duplicated: list[RecordFile] = []
+    for (worker_id, month), found in sorted(groups.items()):
+        if len(found) < 2:
+            continue
+        duplicated.extend(found)
+        paths = sorted(file.doc.path for file in found)
+        for file in found:
+            others = "、".join(path for path in paths if path != file.doc.path)
+            problems.append(
+                file.doc.problem(("worker",), f"网格员 {worker_id} 在 {month} 有两份考评记录（另见 {others}），请只保留一份")
+            )
+    return duplicated
 
 
 # --- annual reviews -----------------------------------------------------------
@@ -361,11 +363,10 @@ def _check_reviews(
     files: list[AnnualFile],
     org: Organization | None,
     workers: dict[str, Worker],
-    entries: dict[Month, list[Entry]],
+    assessed: set[tuple[int, str]],
     problems: list[Problem],
 ) -> dict[tuple[int, str], AnnualFile]:
     assessors = {a.id: a for a in org.assessors} if org else {}
-    assessed = {(month.year, entry.worker.id) for month, month_entries in entries.items() for entry in month_entries}
     reviews: dict[tuple[int, str], AnnualFile] = {}
     for file in files:
         doc, review = file.doc, file.review
@@ -445,13 +446,19 @@ def _check_notice(file: NoticeFile) -> list[Problem]:
         at(("period",), f"发文日期 {notice.date} 早于所涉考评月份 {period}")
     if isinstance(period, Year) and period.year > notice.date.year:
         at(("period",), f"发文日期 {notice.date} 早于所涉考评年度 {period}")
+    def in_text(name: str, position: int, message: str) -> None:
+        problems.append(Problem(doc.path, doc.line_within((name,), position), message))
+
+    body = doc.data.get("body", "") if isinstance(doc.data, dict) else ""
+    if isinstance(body, str):
+        for match in _RAW_HTML.finditer(body):
+            in_text("body", match.start(), f"正文不能含 HTML 标签（{match.group()[:30]}），请只用 Markdown")
+        for match in _SCRIPT_LINK.finditer(body):
+            in_text("body", match.start(), f"正文不能含 {match.group(1).lower()}: 链接")
     for name in ("title", "body"):
-        text = getattr(notice, name)
-        if name == "body":
-            if _RAW_HTML.search(text):
-                at((name,), "正文不能含 HTML 标签，请只用 Markdown")
-            if _SCRIPT_LINK.search(text):
-                at((name,), "正文不能含 javascript:、vbscript: 或 data: 链接")
-        for found in personal_numbers(text):
-            at((name,), f"{name} 会公开发布，不能含有{found}（异议电话请写在 publicity.contact 中）")
+        text = doc.data.get(name) if isinstance(doc.data, dict) else None
+        if not isinstance(text, str):
+            continue
+        for found, position in personal_numbers_at(text):
+            in_text(name, position, f"{name} 会公开发布，不能含有{found}（异议电话请写在 publicity.contact 中）")
     return problems

@@ -55,11 +55,27 @@ class Document:
 
     def line_of(self, loc: Sequence[str | int]) -> int:
         """Return the 1-based line of the deepest node that ``loc`` reaches."""
+        return self._walk(loc)[0]
+
+    def line_within(self, loc: Sequence[str | int], position: int) -> int:
+        """The line of character ``position`` inside the text value at ``loc``.
+
+        Exact for plain lines and literal blocks (``body: |``), where each line
+        of the value is a line of the file.
+        """
+        line, node = self._walk(loc)
+        if not isinstance(node, yaml.ScalarNode):
+            return line
+        value = node.value
+        first = node.start_mark.line + 1 + (1 if node.style in ("|", ">") else 0)
+        return first + value.count("\n", 0, position)
+
+    def _walk(self, loc: Sequence[str | int]) -> tuple[int, yaml.Node | None]:
         if self._nodes is None:
             self._nodes = yaml.compose(self.text, Loader=_BaseLoader)
         node = self._nodes
         if node is None:
-            return 1
+            return 1, None
         line = node.start_mark.line + 1
         for step in loc:
             if isinstance(node, yaml.MappingNode):
@@ -69,15 +85,15 @@ class Document:
                         node = value_node
                         break
                 else:
-                    return line
+                    return line, None
             elif isinstance(node, yaml.SequenceNode) and isinstance(step, int):
                 if not 0 <= step < len(node.value):
-                    return line
+                    return line, None
                 node = node.value[step]
                 line = node.start_mark.line + 1
             else:
-                return line
-        return line
+                return line, None
+        return line, node
 
 
 def read_document(path: Path, display: str) -> Document:
@@ -95,10 +111,11 @@ def parse_document(raw: bytes, display: str) -> Document:
     except YamlProblem:
         raise
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark is not None else 1
-        raise YamlProblem(line, _describe_yaml_error(error)) from None
+        line, message = _describe_yaml_error(error, text)
+        raise YamlProblem(line, message) from None
     except yaml.YAMLError as error:
+        raise YamlProblem(1, f"YAML 格式错误：{error}") from None
+    except ValueError as error:  # libyaml's own depth limit, among others
         raise YamlProblem(1, f"YAML 格式错误：{error}") from None
     except RecursionError:
         raise YamlProblem(1, "YAML 嵌套层级过深，无法读取") from None
@@ -109,12 +126,12 @@ def decode(raw: bytes) -> str:
     """Decode UTF-8 (a BOM is fine) or explain which encoding it seems to be."""
     if len(raw) > MAX_BYTES:
         raise YamlProblem(
-            1, f"文件过大（{len(raw) / MAX_BYTES:.1f} MiB），单个文件不能超过 1 MiB，请检查是否放错了文件"
+            1, f"文件大小为 {len(raw):,} 字节，超过了单个文件 1 MiB（{MAX_BYTES:,} 字节）的上限，请检查是否放错了文件"
         )
     if raw.startswith(_UTF8_BOM):
         raw = raw[len(_UTF8_BOM) :]
-    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise YamlProblem(1, "文件是 UTF-16 编码，请另存为 UTF-8")
+    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(raw):
+        raise YamlProblem(1, "文件是 UTF-16 编码（Windows 记事本的“Unicode”），请另存为 UTF-8")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -129,6 +146,14 @@ def decode(raw: bytes) -> str:
         line = text.count("\n", 0, bad.start()) + 1
         raise YamlProblem(line, f"文件含有不可见的控制字符（U+{ord(bad.group()):04X}），请删除")
     return text
+
+
+def _looks_utf16(raw: bytes) -> bool:
+    """UTF-16 text without a BOM: every other byte of ASCII characters is NUL."""
+    sample = raw[:200]
+    if len(sample) < 4:
+        return False
+    return sample[1::2].count(0) > len(sample) // 4 or sample[0::2].count(0) > len(sample) // 4
 
 
 def _refuse_anchors_and_tags(text: str) -> None:
@@ -148,25 +173,46 @@ def _refuse_anchors_and_tags(text: str) -> None:
         return  # the loader reports syntax errors with their line
 
 
-def _describe_yaml_error(error: yaml.MarkedYAMLError) -> str:
+# libyaml's wording → (Chinese message, report at the line where the construct opened).
+_YAML_ERRORS: tuple[tuple[str, str, bool], ...] = (
+    ("tab character", "不能用 Tab 缩进，请改用空格", False),
+    ("did not find expected ',' or '}'", "花括号“{”没有配对的“}”，或两项之间缺少逗号", True),
+    ("did not find expected ',' or ']'", "方括号“[”没有配对的“]”，或两项之间缺少逗号", True),
+    ("expected a single document", "一个文件只能有一份内容，请删除“---”分隔线及其后的内容", False),
+    ("mapping values are not allowed", "这里不能出现冒号（: ），请检查缩进，或给含冒号的文字加引号", False),
+    ("did not find expected key", "缩进不对，或这一行不是“字段: 值”的格式", False),
+    ("did not find expected '-' indicator", "列表的每一项都要以“- ”开头，且缩进一致", False),
+    ("found unknown escape character", "双引号里有无法识别的转义字符（\\），请改用单引号", False),
+    ("did not find expected <document start>", "有多余的内容（例如多了一个括号），请检查这一行", False),
+    ("could not find expected ':'", "缺少冒号（: ），或缩进不对", True),
+    ("did not find expected node content", "这里缺少内容，请检查括号和引号是否配对", False),
+    ("found unknown directive name", "不支持以 % 开头的 YAML 指令，请删除这一行", False),
+    ("while scanning an alias", "“*”后面缺少名称；如果是普通文字，请加引号", False),
+    ("while scanning an anchor", "“&”后面缺少名称；如果是普通文字，请加引号", False),
+    ("exceeded maximum nesting depth", "嵌套层级过深，无法读取", False),
+    ("expected <block end>", "缩进不对，请检查这一行与上一行是否对齐", False),
+)
+
+
+def _describe_yaml_error(error: yaml.MarkedYAMLError, text: str) -> tuple[int, str]:
     problem = (error.problem or "").strip()
     context = (error.context or "").strip()
-    translations = {
-        "found character '\\t' that cannot start any token": "不能用 Tab 缩进，请改用空格",
-        "mapping values are not allowed": "这里不能出现冒号（: ），请检查缩进，或给含冒号的文字加引号",
-        "could not find expected ':'": "缺少冒号（: ），或缩进不对",
-        "found undefined alias": "不允许使用 YAML 别名",
-        "found unexpected end of stream": "文件意外结束，可能缺少引号或括号",
-        "expected <block end>, but found '<block sequence start>'": "列表缩进不对",
-        "did not find expected key": "缩进不对，或这一行缺少“字段: 值”的格式",
-        "did not find expected node content": "这里缺少内容，请检查引号和括号",
-        "found unknown escape character": "双引号里有无法识别的转义字符（\\），请改用单引号",
-    }
-    for english, chinese in translations.items():
-        if english in problem or english in context:
-            return f"YAML 格式错误：{chinese}"
+    problem_line = error.problem_mark.line + 1 if error.problem_mark is not None else 1
+    context_line = error.context_mark.line + 1 if error.context_mark is not None else problem_line
+    both = f"{context} {problem}"
+    if "quoted scalar" in context and "end of stream" in problem:
+        return context_line, "YAML 格式错误：引号没有配对（缺少结尾的引号）"
+    if "cannot start any token" in problem:
+        lines = text.splitlines()
+        current = lines[problem_line - 1] if 0 < problem_line <= len(lines) else ""
+        if "\t" in current:
+            return problem_line, "YAML 格式错误：不能用 Tab 缩进，请改用空格"
+        return problem_line, "YAML 格式错误：这一行有 YAML 不允许的字符（如 @ 或 `）开头，请给这段文字加引号"
+    for english, chinese, at_context in _YAML_ERRORS:
+        if english in both:
+            return (context_line if at_context else problem_line), f"YAML 格式错误：{chinese}"
     detail = "；".join(part for part in (context, problem) if part)
-    return f"YAML 格式错误：{detail or error}"
+    return problem_line, f"YAML 格式错误，请检查这一行及上一行的缩进、冒号、引号和括号（{detail or error}）"
 
 
 class _StrictLoader(_BaseLoader):  # type: ignore[misc, valid-type]
@@ -216,6 +262,29 @@ def _construct_decimal(loader: yaml.BaseLoader, node: yaml.ScalarNode) -> Decima
     return value
 
 
+def _construct_bool(loader: yaml.BaseLoader, node: yaml.ScalarNode) -> bool | str:
+    # Only true/false are booleans; YAML 1.1's yes/no/on/off stay text, so
+    # "worker: no" is a name and "publish_name: yes" is refused, not guessed.
+    word = node.value.lower()
+    if word in ("true", "false"):
+        return word == "true"
+    return node.value
+
+
+def _construct_timestamp(loader: yaml.BaseLoader, node: yaml.ScalarNode) -> Any:
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)  # type: ignore[arg-type]
+    except ValueError:
+        raise YamlProblem(node.start_mark.line + 1, f"日期“{node.value}”不存在，请检查年、月、日") from None
+
+
+def _refuse_merge(loader: yaml.BaseLoader, node: yaml.Node) -> Any:
+    raise YamlProblem(node.start_mark.line + 1, "不允许使用 YAML 合并键（<<），请把字段直接写出来")
+
+
+_StrictLoader.add_constructor("tag:yaml.org,2002:bool", _construct_bool)
+_StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+_StrictLoader.add_constructor("tag:yaml.org,2002:merge", _refuse_merge)
 _StrictLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 _StrictLoader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
 _StrictLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
