@@ -230,6 +230,6 @@ def validate_model(
     try:
         return model.model_validate(data)
     except ValidationError as error:
-        for loc, message in translate(error, model):
+        for loc, message in translate(error, model, data):
             report(doc.problem((*prefix, *loc), message))
         return None

@@ -37,21 +37,49 @@ def show(value: Any) -> str:
     return f"“{text[:40]}…”" if len(text) > 40 else f"“{text}”"
 
 
-def translate(error: ValidationError, model: type[BaseModel]) -> Iterator[tuple[Loc, str]]:
-    """Yield ``(location, message)`` for every error, in Chinese."""
+def translate(error: ValidationError, model: type[BaseModel], data: Any = None) -> Iterator[tuple[Loc, str]]:
+    """Yield ``(location, message)`` for every error, in Chinese; ``data`` is what was validated."""
     details = error.errors(include_url=False)
     misspelt = set()  # (parent, field) a misspelt key already points to: skip its "missing"
+    suggestions: dict[Loc, str] = {}
     for detail in details:
         loc = tuple(detail["loc"])
         if detail["type"] == "extra_forbidden" and loc:
+            present = _keys_at(data, loc[:-1])
             close = difflib.get_close_matches(str(loc[-1]), fields_at(model, loc[:-1]), n=1, cutoff=0.6)
-            if close:
+            if close and close[0] in present:
+                suggestions[loc] = f"，与已有的“{close[0]}”相近，可能是多写的一行，请删除"
+            elif close:
                 misspelt.add((loc[:-1], close[0]))
+                suggestions[loc] = f"，您是否想写“{close[0]}”？"
     for detail in details:
         loc = tuple(detail["loc"])
         if detail["type"] == "missing" and loc and (loc[:-1], loc[-1]) in misspelt:
             continue
+        if detail["type"] == "extra_forbidden":
+            yield loc, _unknown_field(loc, model, suggestions.get(loc))
+            continue
         yield loc, _message(detail, loc, model)
+
+
+def _keys_at(data: Any, loc: Loc) -> set[str]:
+    for step in loc:
+        if isinstance(data, dict) and step in data:
+            data = data[step]
+        elif isinstance(data, list) and isinstance(step, int) and 0 <= step < len(data):
+            data = data[step]
+        else:
+            return set()
+    return set(data) if isinstance(data, dict) else set()
+
+
+def _unknown_field(loc: Loc, model: type[BaseModel], suggestion: str | None) -> str:
+    name = loc[-1] if loc else ""
+    if suggestion:
+        return f"未知字段“{name}”{suggestion}"
+    allowed = fields_at(model, loc[:-1])
+    listing = f"；可用的字段：{'、'.join(allowed)}" if allowed else ""
+    return f"未知字段“{name}”{listing}"
 
 
 def _message(detail: Any, loc: Loc, model: type[BaseModel]) -> str:
@@ -65,11 +93,6 @@ def _message(detail: Any, loc: Loc, model: type[BaseModel]) -> str:
         return f"“{name}”{ctx.get('message', detail['msg'])}"
     if kind == "missing":
         return f"缺少必填字段“{loc[-1] if loc else ''}”"
-    if kind == "extra_forbidden":
-        allowed = fields_at(model, loc[:-1])
-        hint = did_you_mean(str(loc[-1]) if loc else "", allowed)
-        listing = f"；可用的字段：{'、'.join(allowed)}" if allowed and not hint else ""
-        return f"未知字段“{loc[-1] if loc else ''}”{hint}{listing}"
     if kind in ("int_type", "int_parsing", "int_from_float"):
         return f"“{name}”应为整数，实际为 {show(value)}{_number_hint(value)}"
     if kind in ("greater_than_equal", "greater_than"):
@@ -94,8 +117,6 @@ def _message(detail: Any, loc: Loc, model: type[BaseModel]) -> str:
         return f"“{name}”的值 {show(value)} 无效，可选：{ctx.get('expected', '')}"
     if kind in ("string_too_short", "too_short"):
         return f"“{name}”不能为空"
-    if kind == "invalid_key":
-        return f"字段名 {show(value)} 应为文字"
     if kind == "union_tag_invalid":
         return f"“{name}”的值 {show(value)} 无效"
     return f"“{name}”有误：{detail['msg']}"
@@ -104,6 +125,8 @@ def _message(detail: Any, loc: Loc, model: type[BaseModel]) -> str:
 def _number_hint(value: Any) -> str:
     if isinstance(value, str) and re.fullmatch(r"[-+]?0\d+", value.strip()):
         return "（整数不能以 0 开头，请去掉前面的 0）"
+    if isinstance(value, str) and re.fullmatch(r"[-+]?\d+", value.strip()):
+        return "（数字不要加引号）"
     if isinstance(value, str) and re.fullmatch(r"[-+]?[\d_]+", value.strip()):
         return "（请去掉数字中的下划线）"
     if isinstance(value, Decimal):

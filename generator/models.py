@@ -48,6 +48,8 @@ def _shown(value: Any) -> str:
 def _identifier(value: Any) -> str:
     if value is None or value == "":
         raise expect("不能为空")
+    if isinstance(value, int) and not isinstance(value, bool):
+        raise expect(f'应为编号文字，实际为数字 {value}：纯数字的编号请加引号，如 "{value}"')
     if not isinstance(value, str):
         raise expect(f"应为编号（英文字母、数字、- 或 _），实际为 {_shown(value)}")
     if not _ID.fullmatch(value):
@@ -89,6 +91,8 @@ def _day(value: Any) -> date:
             return date.fromisoformat(value.strip())
         except ValueError:
             pass
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}.*", value.strip()):
+            raise expect(f"只写日期（如 {value.strip()[:10]}），不要写时间")
     raise expect(f"应为日期，格式如 2026-04-02，实际为 {_shown(value)}")
 
 
@@ -268,10 +272,12 @@ def _notice_kind(value: Any) -> str:
     if isinstance(value, str) and value in by_label:
         return by_label[value]
     choices = "、".join(f"{key}（{label}）" for key, label in NOTICE_KINDS.items())
-    raise expect(f"应为 {choices} 之一，实际为 {_shown(value)}")
+    raise expect(f"应为以下之一：{choices}，实际为 {_shown(value)}")
 
 
-NoticeKind = Annotated[str, PlainValidator(_notice_kind), WithJsonSchema({"enum": [*NOTICE_KINDS, *NOTICE_KINDS.values()]})]
+NoticeKind = Annotated[
+    str, PlainValidator(_notice_kind), WithJsonSchema({"enum": [*NOTICE_KINDS, *NOTICE_KINDS.values()]})
+]
 
 
 class Notice(Strict):

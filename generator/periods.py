@@ -82,7 +82,7 @@ def coerce_month(value: Any) -> Month:
             pass
     if isinstance(value, date):
         raise ValueError(f"应为年月（如 {value.year}-{value.month:02d}），不要写日")
-    raise ValueError(f"应为年月，格式如 2026-03，实际为“{value}”" if value is not None else "不能为空")
+    raise ValueError(f"应为年月，格式如 2026-03，实际为 “{value}”" if value is not None else "不能为空")
 
 
 def coerce_period(value: Any) -> Period:
@@ -96,4 +96,4 @@ def coerce_period(value: Any) -> Period:
             return parse_period(value)
         except ValueError:
             pass
-    raise ValueError(f"应为年月（如 2026-03）或年份（如 2026），实际为“{value}”")
+    raise ValueError(f"应为年月（如 2026-03）或年份（如 2026），实际为 “{value}”")

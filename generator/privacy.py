@@ -47,22 +47,22 @@ COMPOUND_SURNAMES = (
 
 def personal_numbers(text: str) -> list[str]:
     """Describe each phone, ID-card or bank-card number found in ``text``."""
-    return [found for found, _ in personal_numbers_at(text)]
+    return [found for found, _, _ in personal_numbers_at(text)]
 
 
-def personal_numbers_at(text: str) -> list[tuple[str, int]]:
-    """Like ``personal_numbers``, with the position of each in ``text``."""
-    found: list[tuple[str, int]] = []
+def personal_numbers_at(text: str) -> list[tuple[str, int, str]]:
+    """Like ``personal_numbers``, with the position and the text of each."""
+    found: list[tuple[str, int, str]] = []
     for match in _GROUPED_DIGITS.finditer(text):
         digits = re.sub(r"[ -]", "", match.group())
         if _MOBILE.match(digits):
-            found.append((f"手机号码“{match.group()}”", match.start()))
+            found.append((f"手机号码“{match.group()}”", match.start(), match.group()))
         elif _ID_CARD.match(digits):
-            found.append((f"身份证号码“{match.group()}”", match.start()))
+            found.append((f"身份证号码“{match.group()}”", match.start(), match.group()))
         elif _BANK_CARD.match(digits):
-            found.append((f"银行卡号“{match.group()}”", match.start()))
+            found.append((f"银行卡号“{match.group()}”", match.start(), match.group()))
     for match in _LANDLINE.finditer(text):
-        found.append((f"电话号码“{match.group()}”", match.start()))
+        found.append((f"电话号码“{match.group()}”", match.start(), match.group()))
     return sorted(found, key=lambda item: item[1])
 
 

@@ -145,7 +145,7 @@ class Sanctions(_Model):
 def _version(value: Any) -> str:
     if isinstance(value, (int, str)) and not isinstance(value, bool) and str(value).strip():
         return str(value).strip()
-    raise fail(f'版本号应为文字，如 "2026"，实际为“{value}”')
+    raise fail(f'版本号应为文字，如 "2026"，实际为 “{value}”')
 
 
 class Rubric(_Model):
@@ -255,7 +255,8 @@ def _level_validator(rubric: Rubric, item: Item) -> Any:
             raise fail(f"{item.name}（{item.id}）的等级未填写，可选：{choices}")
         level = rubric.level_value(str(value).strip(), item.allow_none) if isinstance(value, str) else None
         if level is None and rubric.level_value(str(value).strip(), True) == "none":
-            raise fail(f"{item.name}（{item.id}）每月都须评定等级，不能填“无此项”，可选：{choices}")
+            typed = f"“{value}”" if value == rubric.level_by_id["none"].label else f"“{value}”（无此项）"
+            raise fail(f"{item.name}（{item.id}）每月都须评定等级，不能填{typed}，可选：{choices}")
         if level is None:
             raise fail(f"{item.name}（{item.id}）的等级“{value}”无效，可选：{choices}")
         return level

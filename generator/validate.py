@@ -171,7 +171,9 @@ def _check_organization(org: Organization, doc: Document) -> list[Problem]:
         if assessor.communities != "all":
             for index, community_id in enumerate(assessor.communities):
                 if community_id not in communities:
-                    hint = did_you_mean(community_id, list(communities)) or f"（已登记的社区：{'、'.join(communities)}）"
+                    hint = (
+                        did_you_mean(community_id, list(communities)) or f"（已登记的社区：{'、'.join(communities)}）"
+                    )
                     problems.append(
                         doc.problem(("assessors", ai, "communities", index), f"未知的社区“{community_id}”{hint}")
                     )
@@ -351,7 +353,9 @@ def _check_duplicates(files: list[RecordFile], problems: list[Problem]) -> list[
         for file in found:
             others = "、".join(path for path in paths if path != file.doc.path)
             problems.append(
-                file.doc.problem(("worker",), f"网格员 {worker_id} 在 {month} 有两份考评记录（另见 {others}），请只保留一份")
+                file.doc.problem(
+                    ("worker",), f"网格员 {worker_id} 在 {month} 有两份考评记录（另见 {others}），请只保留一份"
+                )
             )
     return duplicated
 
@@ -446,19 +450,25 @@ def _check_notice(file: NoticeFile) -> list[Problem]:
         at(("period",), f"发文日期 {notice.date} 早于所涉考评月份 {period}")
     if isinstance(period, Year) and period.year > notice.date.year:
         at(("period",), f"发文日期 {notice.date} 早于所涉考评年度 {period}")
-    def in_text(name: str, position: int, message: str) -> None:
-        problems.append(Problem(doc.path, doc.line_within((name,), position), message))
+
+    def line(name: str, position: int, needle: str) -> int:
+        return doc.line_within((name,), position, needle)
 
     body = doc.data.get("body", "") if isinstance(doc.data, dict) else ""
     if isinstance(body, str):
+        tags_by_line: dict[int, list[str]] = defaultdict(list)
         for match in _RAW_HTML.finditer(body):
-            in_text("body", match.start(), f"正文不能含 HTML 标签（{match.group()[:30]}），请只用 Markdown")
+            tags_by_line[line("body", match.start(), match.group())].append(match.group()[:30])
+        for at_line, tags in tags_by_line.items():
+            problems.append(Problem(doc.path, at_line, f"正文不能含 HTML 标签（{'、'.join(tags)}），请只用 Markdown"))
         for match in _SCRIPT_LINK.finditer(body):
-            in_text("body", match.start(), f"正文不能含 {match.group(1).lower()}: 链接")
+            at_line = line("body", match.start(), match.group())
+            problems.append(Problem(doc.path, at_line, f"正文不能含 {match.group(1).lower()}: 链接"))
     for name in ("title", "body"):
         text = doc.data.get(name) if isinstance(doc.data, dict) else None
         if not isinstance(text, str):
             continue
-        for found, position in personal_numbers_at(text):
-            in_text(name, position, f"{name} 会公开发布，不能含有{found}（异议电话请写在 publicity.contact 中）")
+        for found, position, needle in personal_numbers_at(text):
+            message = f"{name} 会公开发布，不能含有{found}（异议电话请写在 publicity.contact 中）"
+            problems.append(Problem(doc.path, line(name, position, needle), message))
     return problems

@@ -57,18 +57,19 @@ class Document:
         """Return the 1-based line of the deepest node that ``loc`` reaches."""
         return self._walk(loc)[0]
 
-    def line_within(self, loc: Sequence[str | int], position: int) -> int:
-        """The line of character ``position`` inside the text value at ``loc``.
-
-        Exact for plain lines and literal blocks (``body: |``), where each line
-        of the value is a line of the file.
-        """
+    def line_within(self, loc: Sequence[str | int], position: int, needle: str) -> int:
+        """The line of ``needle``, found at ``position`` in the text value at ``loc``."""
         line, node = self._walk(loc)
         if not isinstance(node, yaml.ScalarNode):
             return line
-        value = node.value
-        first = node.start_mark.line + 1 + (1 if node.style in ("|", ">") else 0)
-        return first + value.count("\n", 0, position)
+        if node.style == "|":  # a literal block: each line of the value is a line of the file
+            return node.start_mark.line + 2 + node.value.count("\n", 0, position)
+        # Folded, plain and quoted text is re-flowed by YAML: look for the needle in the source.
+        source = self.text[node.start_mark.index : node.end_mark.index]
+        offset = source.find(needle)
+        if offset < 0:
+            return line
+        return self.text.count("\n", 0, node.start_mark.index + offset) + 1
 
     def _walk(self, loc: Sequence[str | int]) -> tuple[int, yaml.Node | None]:
         if self._nodes is None:
@@ -178,7 +179,11 @@ _YAML_ERRORS: tuple[tuple[str, str, bool], ...] = (
     ("tab character", "不能用 Tab 缩进，请改用空格", False),
     ("did not find expected ',' or '}'", "花括号“{”没有配对的“}”，或两项之间缺少逗号", True),
     ("did not find expected ',' or ']'", "方括号“[”没有配对的“]”，或两项之间缺少逗号", True),
-    ("expected a single document", "一个文件只能有一份内容，请删除“---”分隔线及其后的内容", False),
+    (
+        "expected a single document",
+        "这里的“---”开始了第二份内容，一个文件只能有一份：请删除这一行“---”（如果后面是另一份记录，请另存为单独的文件）",
+        False,
+    ),
     ("mapping values are not allowed", "这里不能出现冒号（: ），请检查缩进，或给含冒号的文字加引号", False),
     ("did not find expected key", "缩进不对，或这一行不是“字段: 值”的格式", False),
     ("did not find expected '-' indicator", "列表的每一项都要以“- ”开头，且缩进一致", False),
@@ -225,11 +230,10 @@ def _construct_mapping(loader: yaml.BaseLoader, node: yaml.MappingNode) -> dict[
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         line = key_node.start_mark.line + 1
-        try:
-            seen = key in mapping
-        except TypeError:
-            raise YamlProblem(line, "字段名必须是简单的文字") from None
-        if seen:
+        if not isinstance(key, str):
+            shown = key_node.value if isinstance(key_node, yaml.ScalarNode) else "（一组内容）"
+            raise YamlProblem(line, f"字段名“{shown}”应为文字（字段名只用英文字母、数字和 _）")
+        if key in mapping:
             raise YamlProblem(
                 line, f"字段“{key}”重复出现（第 {first_line[key]} 行已有），YAML 只会保留最后一个，请删除多余的"
             )
