@@ -134,6 +134,55 @@ def explain(root: Path, worker: str, period: str) -> None:
         click.echo(explain_year(dataset, summary, annual))
 
 
+AUDIENCE = click.Choice(["public", "internal"])
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@click.option("--audience", type=AUDIENCE, default="public", show_default=True, help="public 公开版；internal 内部版")
+@click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None, help="站点输出目录（默认 site/ 或 site-internal/）")
+@_root_option
+def build(root: Path, audience: str, site_dir: Path | None) -> None:
+    """生成静态网站：先校验并计算全部结果，再用 MkDocs 生成页面；任何一步出错都不改动已有站点。"""
+    from .build import build as build_site
+
+    report = build_site(root, audience, site_dir)  # type: ignore[arg-type]
+    label = "公开版" if audience == "public" else "内部版"
+    click.echo(
+        f"已生成{label}站点：{report.site_dir}（{report.pages} 个页面，{report.files} 个文件，"
+        f"{report.bytes / 1024 / 1024:.1f} MB，用时 {report.seconds:.1f} 秒）"
+    )
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@click.option("--audience", type=AUDIENCE, default="public", show_default=True, help="public 公开版；internal 内部版")
+@click.option("--port", type=int, default=8000, show_default=True, help="本机端口")
+@_root_option
+def serve(root: Path, audience: str, port: int) -> None:
+    """本机预览网站（http://127.0.0.1:端口/），修改记录、标准或模板后自动刷新。"""
+    from mkdocs.commands.serve import serve as mkdocs_serve
+
+    from .build import DOCS_BUILD, TEMPLATES, build_date, project_dir, render_site, write_docs
+
+    site, files = render_site(root, audience, build_date())  # type: ignore[arg-type]
+    docs_dir = root / DOCS_BUILD / f"serve-{audience}"
+    write_docs(docs_dir, files)
+    os.environ["GRIDSCORE_ROOT"] = str(root)
+    os.environ["GRIDSCORE_AUDIENCE"] = audience
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    project = project_dir(root)
+    click.echo(f"预览地址：http://127.0.0.1:{port}/ （按 Ctrl+C 结束）")
+    mkdocs_serve(
+        config_file=str(project / "mkdocs.yml"),
+        watch=[str(root / "records"), str(root / "rubric"), str(project / TEMPLATES)],
+        docs_dir=str(docs_dir),
+        nav=site.nav,
+        dev_addr=f"127.0.0.1:{port}",
+        hooks=[str(Path(__file__).with_name("serve_hook.py"))],
+        extra={"generator": False, "audience": audience},
+        site_name=f"{site.unit_short}网格反诈考评公示" + ("（内部）" if audience == "internal" else ""),
+    )
+
+
 def _period(text: str) -> Month | Year:
     try:
         return parse_period(text)

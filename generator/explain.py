@@ -20,7 +20,7 @@ def _rubric_doc(dataset: Dataset, rubric: Rubric) -> Document:
     return next(entry.doc for entry in dataset.rubrics if entry.rubric is rubric)
 
 
-def _rounding(value: Fraction, rounded: Fraction) -> str:
+def rounding_text(value: Fraction, rounded: Fraction) -> str:
     if value == rounded:
         return f"{fmt(rounded)}"
     return f"{fmt_plain(value)} → 四舍五入 {fmt(rounded)}"
@@ -88,7 +88,7 @@ def explain_month(dataset: Dataset, result: MonthlyResult, total_workers: int, c
     formula += f" = {fmt(raw)}" if raw >= 0 else f" = {fmt(raw)}，不低于 0，计 0.00"
     lines.append(formula)
     grade = result.grade
-    grade_text = f"等次：{grade.name}（{_grade_rule(rubric, grade.id)}）"
+    grade_text = f"等次：{grade.name}（{grade_rule(rubric, grade.id)}）"
     if result.vetoed and rubric.grade_for(result.total, False).id != grade.id:
         grade_text = f"等次：{grade.name}（得分达到{rubric.top_grade.name}，但有一票否决事件，最高为{grade.name}）"
     lines.append(grade_text)
@@ -112,7 +112,7 @@ def _item_lines(doc: Document, rubric: Rubric, score: ItemScore) -> list[str]:
     else:
         for term in score.terms:
             lines.append(
-                f"    {term.term.label}：{_term_text(item.fields, term)}（记录第 {_term_line(doc, item.id, term)} 行）"
+                f"    {term.term.label}：{term_text(item.fields, term)}（记录第 {_term_line(doc, item.id, term)} 行）"
             )
         if len(score.terms) > 1:
             lines.append(
@@ -128,13 +128,13 @@ def _item_lines(doc: Document, rubric: Rubric, score: ItemScore) -> list[str]:
         lines.append(
             f"    扣分后：{fmt_plain(score.exact)} − {fmt_plain(score.deducted)} = {fmt_plain(remaining)}{floor}"
         )
-        lines.append(f"    得分：{_rounding(max(ZERO, remaining), score.score)}")
+        lines.append(f"    得分：{rounding_text(max(ZERO, remaining), score.score)}")
     else:
-        lines.append(f"    得分：{_rounding(score.exact, score.score)}")
+        lines.append(f"    得分：{rounding_text(score.exact, score.score)}")
     return lines
 
 
-def _term_text(fields: dict[str, str], term: TermScore) -> str:
+def term_text(fields: dict[str, str], term: TermScore) -> str:
     points = fmt_plain(exact(term.term.points))
     if term.term.method == "ratio":
         part_name, whole_name = term.term.part or "", term.term.whole or ""
@@ -163,7 +163,7 @@ def _event_text(event: EventEntry) -> str:
     return f"{kind.name}（{raw.date}{extra}{amount}）：{raw.summary}"
 
 
-def _grade_rule(rubric: Rubric, grade_id: str) -> str:
+def grade_rule(rubric: Rubric, grade_id: str) -> str:
     grades = sorted(rubric.grades, key=lambda g: g.min, reverse=True)
     index = next(i for i, g in enumerate(grades) if g.id == grade_id)
     low = grades[index].min
@@ -186,11 +186,11 @@ def explain_year(dataset: Dataset, summary: AnnualSummary, result: AnnualResult)
         lines.append(f"  {month.month}  {fmt(month.total):>6}  {month.grade.name}{flags}（{month.entry.doc.path}）")
     totals = " + ".join(fmt(m.total) for m in result.months)
     exact_mean = sum((m.total for m in result.months), ZERO) / result.months_assessed
-    lines.append(f"月度平均分 = ({totals}) ÷ {result.months_assessed} = {_rounding(exact_mean, result.monthly_mean)}")
+    lines.append(f"月度平均分 = ({totals}) ÷ {result.months_assessed} = {rounding_text(exact_mean, result.monthly_mean)}")
     for category in rubric.categories:
         values = [m.categories[category.id] for m in result.months if category.id in m.categories]
         exact_mean = sum(values, ZERO) / len(values) if values else ZERO
-        lines.append(f"{category.name}月均分 = {_rounding(exact_mean, result.category_means[category.id])}")
+        lines.append(f"{category.name}月均分 = {rounding_text(exact_mean, result.category_means[category.id])}")
     lines.append("")
     if result.review is not None and result.review_score is not None:
         review_doc = result.review.doc
@@ -201,7 +201,7 @@ def explain_year(dataset: Dataset, summary: AnnualSummary, result: AnnualResult)
         raw = mw * result.monthly_mean + rw * result.review_score
         lines.append(
             f"年度得分 = {fmt_plain(mw)} × {fmt(result.monthly_mean)} + {fmt_plain(rw)} × {fmt(result.review_score)}"
-            f" = {_rounding(raw, result.total)}"
+            f" = {rounding_text(raw, result.total)}"
         )
     else:
         lines.append("年度综合评议：无")

@@ -1,0 +1,193 @@
+"""Build the static site: gather everything, render it, then run the real MkDocs.
+
+Two phases: if loading, validating, scoring or rendering fails, nothing is
+written. MkDocs builds into a fresh folder that replaces the old site only
+when the build succeeded, so a failed build never leaves a half-built site.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from .errors import GridscoreError, UsageError
+from .render import TEMPLATES, data_files, environment, render_pages, rss_feed
+from .results import Results
+from .site import Audience, Site, gather_site
+from .validate import load_dataset
+
+CHINA = timezone(timedelta(hours=8))
+DOCS_BUILD = ".docs_build"
+PACKAGE_PROJECT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    audience: Audience
+    site_dir: Path
+    pages: int
+    files: int
+    bytes: int
+    seconds: float
+
+
+class BuildFailed(GridscoreError):
+    """MkDocs refused the generated site."""
+
+
+def build_date() -> date:
+    """The date the site is "as of": SOURCE_DATE_EPOCH when set (reproducible builds), else today in China."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return datetime.fromtimestamp(int(epoch), tz=CHINA).date()
+        except ValueError:
+            raise UsageError(f"环境变量 SOURCE_DATE_EPOCH 应为整数秒，实际为“{epoch}”") from None
+    return datetime.now(tz=CHINA).date()
+
+
+def project_dir(root: Path) -> Path:
+    """Where mkdocs.yml and site_templates/ live: the repository, or the project shipped with gridscore."""
+    if (root / "mkdocs.yml").is_file() and (root / TEMPLATES).is_dir():
+        return root
+    if (PACKAGE_PROJECT / "mkdocs.yml").is_file() and (PACKAGE_PROJECT / TEMPLATES).is_dir():
+        return PACKAGE_PROJECT
+    raise UsageError(f"找不到 mkdocs.yml 和 {TEMPLATES}/：请在考评仓库的根目录运行，或用 --root 指定")
+
+
+def render_site(root: Path, audience: Audience, today: date) -> tuple[Site, dict[str, bytes]]:
+    """Load, validate, score and render everything for ``audience``; write nothing."""
+    dataset = load_dataset(root)
+    results = Results(dataset)
+    project = project_dir(root)
+    site = gather_site(dataset, results, audience, today)
+    env = environment(project)
+    files = {path: text.encode("utf-8") for path, text in render_pages(site, env).items()}
+    files.update(data_files(site, results))
+    files["notices/feed.xml"] = rss_feed(site, _site_url(project))
+    for asset in sorted((project / TEMPLATES / "assets").glob("*")):
+        files[f"assets/{asset.name}"] = asset.read_bytes()
+    return site, files
+
+
+def build(root: Path, audience: Audience, site_dir: Path | None = None) -> BuildReport:
+    started = time.perf_counter()
+    today = build_date()
+    site, files = render_site(root, audience, today)
+    project = project_dir(root)
+    target = (site_dir or root / ("site" if audience == "public" else "site-internal")).resolve()
+
+    docs_dir = root / DOCS_BUILD / audience
+    staging_parent = target.parent
+    staging_parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=staging_parent))
+    try:
+        write_docs(docs_dir, files)
+        run_mkdocs(project, docs_dir, staging, site, today)
+        replace_dir(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    total = sum(path.stat().st_size for path in target.rglob("*") if path.is_file())
+    count = sum(1 for path in target.rglob("*") if path.is_file())
+    return BuildReport(audience, target, len(site.pages), count, total, time.perf_counter() - started)
+
+
+def write_docs(docs_dir: Path, files: dict[str, bytes]) -> None:
+    """Lay out the generated docs folder afresh (it is git-ignored and rebuilt every time)."""
+    if docs_dir.exists():
+        shutil.rmtree(docs_dir)
+    for relative, content in sorted(files.items()):
+        path = docs_dir / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+
+
+def mkdocs_config(project: Path, docs_dir: Path, site_dir: Path, site: Site, **overrides: Any) -> Any:
+    from mkdocs.config import load_config
+
+    config = load_config(
+        config_file=str(project / "mkdocs.yml"),
+        docs_dir=str(docs_dir),
+        site_dir=str(site_dir),
+        nav=site.nav,
+        strict=True,
+        **overrides,
+    )
+    config["extra"]["audience"] = site.audience
+    name = f"{site.unit_short}网格反诈考评公示"
+    config["site_name"] = name + ("（内部）" if site.audience == "internal" else "")
+    return config
+
+
+def run_mkdocs(project: Path, docs_dir: Path, site_dir: Path, site: Site, today: date) -> None:
+    from mkdocs import exceptions
+    from mkdocs.commands.build import build as mkdocs_build
+
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    _quiet_jieba()
+    collector = _Collector()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(collector)
+    saved_epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    # One date for the whole site (the sitemap's too), so two builds of the same inputs are identical.
+    os.environ["SOURCE_DATE_EPOCH"] = saved_epoch or str(int(datetime(today.year, today.month, today.day, tzinfo=UTC).timestamp()))
+    try:
+        config = mkdocs_config(project, docs_dir, site_dir, site)
+        mkdocs_build(config)
+    except (exceptions.MkDocsException, exceptions.Abort) as error:
+        details = "\n".join(collector.messages) or str(error)
+        raise BuildFailed(f"MkDocs 构建失败（站点未更新）：\n{details}") from None
+    finally:
+        logger.removeHandler(collector)
+        if saved_epoch is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+
+
+def _quiet_jieba() -> None:
+    """jieba announces loading its dictionary on stderr; the build has nothing to say about it."""
+    try:
+        import jieba
+    except ImportError:
+        return
+    jieba.setLogLevel(logging.WARNING)
+
+
+def replace_dir(new: Path, target: Path) -> None:
+    """Swap the freshly built site in place of the old one."""
+    if target.exists():
+        old = target.with_name(f".{target.name}-old")
+        if old.exists():
+            shutil.rmtree(old)
+        target.rename(old)
+        new.rename(target)
+        shutil.rmtree(old)
+    else:
+        new.rename(target)
+
+
+def _site_url(project: Path) -> str | None:
+    import yaml
+
+    try:
+        data = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return None
+    url = data.get("site_url") if isinstance(data, dict) else None
+    return url if isinstance(url, str) and url else None
+
+
+class _Collector(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(f"{record.levelname}: {record.getMessage()}")

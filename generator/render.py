@@ -1,0 +1,249 @@
+"""Render the gathered site: Markdown pages from Jinja2 templates, data files, RSS.
+
+Every piece of text that comes from data passes through the ``md`` or
+``cell`` filter, so Markdown or HTML written in a record shows as text.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import re
+from datetime import date
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape as xml_escape
+
+import jinja2
+import yaml
+
+from .numbers import fmt
+from .report import annual_json, monthly_json
+from .results import Results
+from .site import Page, Site, TrendPoint, relative
+
+TEMPLATES = "site_templates"
+
+# Python-Markdown's backslash escapes; `|` is escaped too inside table cells.
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!>])")
+_SPACES = re.compile(r"\s+")
+
+
+def md(value: Any) -> str:
+    """Data text as inline Markdown that renders as exactly that text."""
+    text = _SPACES.sub(" ", str(value)).strip()
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", html.escape(text, quote=False))
+
+
+def cell(value: Any) -> str:
+    """Like ``md``, for a table cell."""
+    return md(value).replace("|", r"\|")
+
+
+def body(value: str) -> str:
+    """A notice body: Markdown, but never raw HTML (``check`` refuses it; this is the second wall)."""
+    return value.replace("<", "&lt;")
+
+
+def environment(project: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(project / TEMPLATES)),
+        autoescape=False,  # the output is Markdown; data is escaped by the md and cell filters
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(md=md, cell=cell, body=body, fmt=fmt)
+    env.globals.update(trend_svg=trend_svg)
+    return env
+
+
+def render_pages(site: Site, env: jinja2.Environment) -> dict[str, str]:
+    """Every page's Markdown text by docs-relative path."""
+    rendered: dict[str, str] = {}
+    for page in site.pages:
+        template = env.get_template(page.template)
+
+        def link(target: str, page: Page = page) -> str:
+            return relative(target, page.path)
+
+        text = template.render(**page.context, page_path=page.path, title=page.title, link=link)
+        rendered[page.path] = front_matter(page) + text
+    return rendered
+
+
+def front_matter(page: Page) -> str:
+    meta: dict[str, Any] = {"title": page.title}
+    if not page.in_search:
+        meta["search"] = {"exclude": True}
+    return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=True) + "---\n\n"
+
+
+# --- the trend chart ------------------------------------------------------------
+
+
+def trend_svg(points: list[TrendPoint], title: str) -> str:
+    """Monthly totals as an inline SVG line chart (no script, no library)."""
+    if not points:
+        return ""
+    width, height, left, right, top, bottom = 640, 220, 36, 12, 14, 34
+    low = min(Fraction(50), min(p.total for p in points))
+    high = max(Fraction(110), max(p.total for p in points))
+    span_x = max(len(points) - 1, 1)
+
+    def x(index: int) -> float:
+        return left + (width - left - right) * index / span_x
+
+    def y(value: Fraction) -> float:
+        return top + float((high - value) / (high - low)) * (height - top - bottom)
+
+    parts = [
+        f'<svg class="gs-trend" viewBox="0 0 {width} {height}" role="img" aria-label="{html.escape(title)}" '
+        f'xmlns="http://www.w3.org/2000/svg"><title>{html.escape(title)}</title>'
+    ]
+    for level, label in ((90, "优秀 90"), (60, "合格 60")):
+        if low <= level <= high:
+            yy = y(Fraction(level))
+            parts.append(
+                f'<line x1="{left}" y1="{yy:.1f}" x2="{width - right}" y2="{yy:.1f}" stroke="#bdbdbd" stroke-dasharray="4 3"/>'
+                f'<text x="{left - 4}" y="{yy + 4:.1f}" text-anchor="end">{level}</text>'
+            )
+    path = " ".join(f"{'M' if i == 0 else 'L'}{x(i):.1f},{y(p.total):.1f}" for i, p in enumerate(points))
+    parts.append(f'<path d="{path}" fill="none" stroke="#c62828" stroke-width="2"/>')
+    for i, p in enumerate(points):
+        colour = "#c62828" if p.grade_id == "excellent" else ("#616161" if p.grade_id == "fail" else "#ef9a9a")
+        parts.append(
+            f'<circle cx="{x(i):.1f}" cy="{y(p.total):.1f}" r="3.5" fill="{colour}"><title>{p.month}：{fmt(p.total)} 分</title></circle>'
+        )
+    step = max(1, len(points) // 8)
+    for i, p in enumerate(points):
+        last = i == len(points) - 1
+        if (i % step == 0 and (last or len(points) - 1 - i >= step)) or last:
+            parts.append(f'<text x="{x(i):.1f}" y="{height - 12}" text-anchor="middle">{p.month}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+# --- open data and the feed ---------------------------------------------------------
+
+
+def data_files(site: Site, results: Results) -> dict[str, bytes]:
+    """CSV (with a BOM, so Excel and WPS read UTF-8) and JSON of every result, names as the audience may see them."""
+    names = _visible_names(site)
+    monthly = []
+    for month in sorted(results.dataset.entries):
+        document = monthly_json(month, results.month(month))
+        for row in document["results"]:
+            row["name"] = names[row["worker"]]
+        monthly.append(document)
+    annual = []
+    for year in results.dataset.years():
+        document = annual_json(results.year(year))
+        for row in document["results"]:
+            row["name"] = names[row["worker"]]
+        annual.append(document)
+    files = {
+        "data/results.json": (
+            json.dumps({"monthly": monthly, "annual": annual}, ensure_ascii=False, indent=1) + "\n"
+        ).encode("utf-8"),
+        "data/monthly.csv": _csv(_monthly_rows(monthly)),
+        "data/annual.csv": _csv(_annual_rows(annual)),
+    }
+    return files
+
+
+def _visible_names(site: Site) -> dict[str, str]:
+    names: dict[str, str] = {}
+    for page in site.pages:
+        worker = page.context.get("worker")
+        if page.template == "worker.md.j2" and worker is not None:
+            names[worker.id] = worker.name
+    return names
+
+
+def _monthly_rows(documents: list[dict[str, Any]]) -> list[list[str]]:
+    items = sorted({key for d in documents for r in d["results"] for key in r["items"]}, key=_item_order(documents))
+    categories = sorted({key for d in documents for r in d["results"] for key in r["categories"]}, key=_item_order(documents, "categories"))
+    header = ["period", "rubric", "worker", "name", "community", "total", "grade", "rank", "community_rank",
+              *[f"category.{c}" for c in categories], *[f"item.{i}" for i in items], "bonus", "deductions", "vetoed"]
+    rows = [header]
+    for document in documents:
+        for r in document["results"]:
+            rows.append([
+                document["period"], document["rubric"], r["worker"], r["name"], r["community"], r["total"], r["grade"],
+                str(r["rank"]), str(r["community_rank"]),
+                *[r["categories"].get(c, "") for c in categories], *[r["items"].get(i, "") for i in items],
+                r["bonus"], r["deductions"], "true" if r["vetoed"] else "false",
+            ])
+    return rows
+
+
+def _item_order(documents: list[dict[str, Any]], key: str = "items") -> Any:
+    order: list[str] = []
+    for document in documents:
+        for result in document["results"]:
+            for name in result[key]:
+                if name not in order:
+                    order.append(name)
+    return order.index
+
+
+def _annual_rows(documents: list[dict[str, Any]]) -> list[list[str]]:
+    rows = [["year", "rubric", "worker", "name", "community", "months_assessed", "monthly_mean", "review_score",
+             "total", "grade", "rank", "honors", "vetoed"]]
+    for document in documents:
+        for r in document["results"]:
+            rows.append([
+                document["period"], document["rubric"], r["worker"], r["name"], r["community"],
+                str(r["months_assessed"]), r["monthly_mean"], r["review_score"] or "", r["total"], r["grade"],
+                str(r["rank"]), "、".join(r["honors"]), "true" if r["vetoed"] else "false",
+            ])
+    return rows
+
+
+def _csv(rows: list[list[str]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerows(rows)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def rss_feed(site: Site, site_url: str | None) -> bytes:
+    """RSS 2.0 of the notices this audience may read, newest first."""
+    base = (site_url or "").rstrip("/") + "/" if site_url else ""
+    notice_pages = [p for p in site.pages if p.template == "notice.md.j2"]
+    notice_pages.sort(key=lambda p: (p.context["notice"].date, p.path), reverse=True)
+    items = []
+    for page in notice_pages:
+        notice = page.context["notice"]
+        url = f"{base}{page.path.removesuffix('.md')}/"
+        summary = notice.body.strip().split("\n\n")[0]
+        items.append(
+            "    <item>\n"
+            f"      <title>{xml_escape(notice.title)}</title>\n"
+            f"      <link>{xml_escape(url)}</link>\n"
+            f'      <guid isPermaLink="{"true" if base else "false"}">{xml_escape(url)}</guid>\n'
+            f"      <pubDate>{_rfc822(notice.date)}</pubDate>\n"
+            f"      <category>{xml_escape(page.context['ref'].kind_label)}</category>\n"
+            f"      <description>{xml_escape(summary)}</description>\n"
+            "    </item>\n"
+        )
+    channel_link = f"{base}notices/" if base else "notices/"
+    text = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0">\n  <channel>\n'
+        f"    <title>{xml_escape(site.unit_short)}网格反诈考评 · 公示公告</title>\n"
+        f"    <link>{xml_escape(channel_link)}</link>\n"
+        f"    <description>{xml_escape(site.unit_name)}网格反诈工作考评的通报表扬、公示与更正</description>\n"
+        "    <language>zh-CN</language>\n" + "".join(items) + "  </channel>\n</rss>\n"
+    )
+    return text.encode("utf-8")
+
+
+def _rfc822(day: date) -> str:
+    weekdays = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+    months = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+    return f"{weekdays[day.weekday()]}, {day.day:02d} {months[day.month - 1]} {day.year} 00:00:00 +0800"

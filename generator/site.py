@@ -1,0 +1,619 @@
+"""Gather the portal: every page as a template name plus a typed context.
+
+Nothing is written here. The audience decides what a page may show: the
+public site masks names without consent and never carries evidence, notes,
+sanctions or 通报批评; the internal site shows everything.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import date
+from fractions import Fraction
+from typing import Any, Literal
+
+from .annual import AnnualResult, AnnualSummary
+from .explain import grade_rule, rounding_text, term_text
+from .load import NoticeFile
+from .models import NOTICE_KINDS, ROLE_LABELS, Worker
+from .numbers import exact, fmt, fmt_plain
+from .periods import Month, Year
+from .privacy import mask_name
+from .results import Results, Sanction
+from .rubric import Rubric
+from .score import MonthlyResult
+from .validate import Dataset, EventEntry
+
+Audience = Literal["public", "internal"]
+AUDIENCES: tuple[Audience, ...] = ("public", "internal")
+INTERNAL_NOTICE_KINDS = {"criticism"}
+
+
+@dataclass(frozen=True)
+class WorkerRef:
+    id: str
+    name: str
+    community: str
+    grid: str
+    page: str
+
+
+@dataclass(frozen=True)
+class Deed:
+    worker: WorkerRef
+    date: date
+    kind: str
+    summary: str
+    points: str
+    amount: str | None = None
+    evidence: str | None = None
+
+
+@dataclass(frozen=True)
+class MonthRow:
+    rank: int
+    community_rank: int
+    worker: WorkerRef
+    total: str
+    grade: str
+    grade_id: str
+    bonus: str
+    deductions: str
+    vetoed: bool
+    categories: list[str]
+
+
+@dataclass(frozen=True)
+class YearRow:
+    rank: int
+    community_rank: int
+    worker: WorkerRef
+    months: int
+    monthly_mean: str
+    review: str | None
+    total: str
+    grade: str
+    grade_id: str
+    honors: list[str]
+    vetoed: bool
+    intervention_mean: str
+
+
+@dataclass(frozen=True)
+class ItemLine:
+    name: str
+    points: str
+    lines: list[str]
+    score: str
+
+
+@dataclass(frozen=True)
+class MonthDetail:
+    month: str
+    label: str
+    ranking_page: str
+    rubric_title: str
+    rubric_page: str
+    total: str
+    grade: str
+    grade_rule: str
+    rank: int
+    community_rank: int
+    items: list[ItemLine]
+    categories: list[tuple[str, str]]
+    bonuses: list[Deed]
+    bonus: str
+    bonus_note: str
+    deductions: list[Deed]
+    formula: str
+    vetoed: bool
+    notes: str | None
+    assessed: str
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    month: str
+    total: Fraction
+    grade_id: str
+
+
+@dataclass(frozen=True)
+class NoticeRef:
+    slug: str
+    page: str
+    kind: str
+    kind_label: str
+    title: str
+    number: str
+    date: date
+    period_label: str
+
+
+@dataclass
+class Page:
+    """One Markdown page: where it goes, which template draws it, and with what."""
+
+    path: str
+    template: str
+    title: str
+    context: dict[str, Any]
+    in_search: bool = True
+
+
+@dataclass
+class Site:
+    audience: Audience
+    build_date: date
+    unit_name: str
+    unit_short: str
+    pages: list[Page] = field(default_factory=list)
+    nav: list[Any] = field(default_factory=list)
+    files: dict[str, bytes] = field(default_factory=dict)
+
+
+def relative(target: str, page: str) -> str:
+    """A Markdown link from ``page`` to ``target`` (both docs-relative paths)."""
+    return os.path.relpath(target, os.path.dirname(page) or ".").replace(os.sep, "/")
+
+
+class SiteGatherer:
+    """Turns results into page contexts for one audience."""
+
+    def __init__(self, dataset: Dataset, results: Results, audience: Audience, build_date: date) -> None:
+        self.dataset = dataset
+        self.results = results
+        self.audience = audience
+        self.build_date = build_date
+        self.internal = audience == "internal"
+        org = dataset.organization
+        self.community_names = {c.id: c.name for c in org.communities}
+        self.grid_names = {(c.id, g.id): g.name for c in org.communities for g in c.grids}
+        self.sanctions = results.sanctions() if self.internal else []
+
+    # --- shared pieces --------------------------------------------------------
+
+    def name(self, worker: Worker) -> str:
+        return worker.name if self.internal or worker.publish_name else mask_name(worker.name)
+
+    def ref(self, worker: Worker) -> WorkerRef:
+        return WorkerRef(
+            id=worker.id,
+            name=self.name(worker),
+            community=self.community_names[worker.community],
+            grid=self.grid_names.get((worker.community, worker.grid), worker.grid),
+            page=f"workers/{worker.id}.md",
+        )
+
+    def deed(self, result: MonthlyResult, event: EventEntry, points: Fraction) -> Deed:
+        raw = event.event
+        return Deed(
+            worker=self.ref(result.entry.worker),
+            date=raw.date,
+            kind=event.kind.name,
+            summary=raw.summary,
+            points=fmt_plain(points),
+            amount=f"{raw.amount_yuan:,}" if raw.amount_yuan is not None else None,
+            evidence=raw.evidence if self.internal else None,
+        )
+
+    def visible_notices(self) -> list[NoticeFile]:
+        return [
+            n for n in self.dataset.notices if self.internal or n.notice.kind not in INTERNAL_NOTICE_KINDS
+        ]
+
+    def notice_ref(self, file: NoticeFile) -> NoticeRef:
+        notice = file.notice
+        return NoticeRef(
+            slug=file.stem,
+            page=f"notices/{file.stem}.md",
+            kind=notice.kind,
+            kind_label=NOTICE_KINDS[notice.kind],
+            title=notice.title,
+            number=notice.number,
+            date=notice.date,
+            period_label=notice.period.label,
+        )
+
+    def rubric_page(self, rubric: Rubric) -> str:
+        return f"rubric/{rubric.version}.md"
+
+    # --- rows -----------------------------------------------------------------
+
+    def month_rows(self, month: Month) -> list[MonthRow]:
+        return [
+            MonthRow(
+                rank=r.rank,
+                community_rank=r.community_rank,
+                worker=self.ref(r.entry.worker),
+                total=fmt(r.total),
+                grade=r.grade.name,
+                grade_id=r.grade.id,
+                bonus=fmt(r.bonus),
+                deductions=fmt(r.deductions),
+                vetoed=r.vetoed,
+                categories=[fmt(value) for value in r.categories.values()],
+            )
+            for r in self.results.month(month)
+        ]
+
+    def year_rows(self, summary: AnnualSummary) -> list[YearRow]:
+        intervention = _intervention_category(summary.rubric)
+        return [
+            YearRow(
+                rank=r.rank,
+                community_rank=r.community_rank,
+                worker=self.ref(r.worker),
+                months=r.months_assessed,
+                monthly_mean=fmt(r.monthly_mean),
+                review=fmt(r.review_score) if r.review_score is not None else None,
+                total=fmt(r.total),
+                grade=r.grade.name,
+                grade_id=r.grade.id,
+                honors=[h.name for h in r.honors],
+                vetoed=r.vetoed,
+                intervention_mean=fmt(r.category_means.get(intervention, Fraction(0))),
+            )
+            for r in summary.results
+        ]
+
+    def honor_deeds(self, result: AnnualResult) -> list[Deed]:
+        return [
+            self.deed(month, event, event.kind.points_for(event.parameter))
+            for month in result.months
+            for event in month.commendable_events
+        ]
+
+    # --- worker detail ----------------------------------------------------------
+
+    def month_detail(self, result: MonthlyResult) -> MonthDetail:
+        rubric = result.rubric
+        items = []
+        for item in rubric.items:
+            score = result.items[item.id]
+            lines: list[str] = []
+            if score.level is not None:
+                level = rubric.level_by_id[score.level]
+                lines.append(
+                    f"评定等级：{level.label} → {fmt_plain(exact(item.points))} × {fmt_plain(exact(level.ratio))}"
+                    f" = {fmt_plain(score.exact)}"
+                )
+            else:
+                lines.extend(f"{term.term.label}：{term_text(item.fields, term)}" for term in score.terms)
+            for event, points in score.deductions:
+                lines.append(f"扣分 −{fmt_plain(points)}：{event.kind.name}")
+            value = max(Fraction(0), score.exact - score.deducted)
+            if score.deductions:
+                lines.append(f"{fmt_plain(score.exact)} − {fmt_plain(score.deducted)}，扣完为止")
+            lines.append(f"得分：{rounding_text(value, score.score)}")
+            items.append(ItemLine(item.name, fmt_plain(exact(item.points)), lines, fmt(score.score)))
+        cap = exact(rubric.bonus_cap)
+        uncapped = result.bonus_uncapped
+        bonus_note = f"合计 +{fmt_plain(uncapped)}，超过每月上限，按 +{fmt(result.bonus)} 计" if uncapped > cap else ""
+        parts = " + ".join(fmt(value) for value in result.categories.values())
+        formula = f"{parts} + {fmt(result.bonus)}"
+        if result.total_deductions:
+            formula += f" − {fmt(result.deductions)}"
+        formula += f" = {fmt(result.total)}"
+        record = result.entry.record
+        assessor = next(a for a in self.dataset.organization.assessors if a.id == record.assessed_by)
+        return MonthDetail(
+            month=str(result.month),
+            label=result.month.label,
+            ranking_page=f"rankings/{result.month}.md",
+            rubric_title=rubric.title,
+            rubric_page=self.rubric_page(rubric),
+            total=fmt(result.total),
+            grade=result.grade.name,
+            grade_rule=grade_rule(rubric, result.grade.id),
+            rank=result.rank,
+            community_rank=result.community_rank,
+            items=items,
+            categories=[(c.name, fmt(result.categories[c.id])) for c in rubric.categories],
+            bonuses=[self.deed(result, e, p) for e, p in result.bonuses],
+            bonus=fmt(result.bonus),
+            bonus_note=bonus_note,
+            deductions=[self.deed(result, e, p) for e, p in result.total_deductions]
+            + [self.deed(result, e, p) for s in result.items.values() for e, p in s.deductions],
+            formula=formula,
+            vetoed=result.vetoed,
+            notes=record.notes if self.internal else None,
+            assessed=f"{assessor.name}（{assessor.org}），{record.assessed_on}" if self.internal else str(record.assessed_on),
+        )
+
+    def worker_sanctions(self, worker_id: str) -> list[Sanction]:
+        return [s for s in self.sanctions if s.worker_id == worker_id]
+
+
+def _intervention_category(rubric: Rubric) -> str:
+    """The category whose mean the honors and tie-breaks use (反诈能手's category)."""
+    for honor in rubric.honors:
+        if honor.category:
+            return honor.category
+    return rubric.categories[0].id
+
+
+def role_label(worker: Worker) -> str:
+    return ROLE_LABELS[worker.role]
+
+
+def period_label(period: Month | Year) -> str:
+    return period.label
+
+
+def gather_site(dataset: Dataset, results: Results, audience: Audience, build_date: date) -> Site:
+    """Every page of the portal for one audience, with its navigation."""
+    g = SiteGatherer(dataset, results, audience, build_date)
+    org = dataset.organization
+    site = Site(audience, build_date, org.unit.name, org.unit.short)
+    months = list(reversed(dataset.months()))
+    years = list(reversed(dataset.years()))
+    summaries = {year: results.year(year) for year in years}
+    notices = g.visible_notices()
+    common = {"audience": audience, "unit": org.unit, "build_date": build_date}
+
+    def add(path: str, template: str, title: str, in_search: bool = True, **context: Any) -> None:
+        site.pages.append(Page(path, template, title, {**common, **context}, in_search))
+
+    latest = months[0] if months else None
+    add(
+        "index.md",
+        "home.md.j2",
+        "首页",
+        latest=latest,
+        latest_rows=g.month_rows(latest)[:10] if latest else [],
+        latest_count=len(results.month(latest)) if latest else 0,
+        latest_year=years[0] if years else None,
+        honors=_honor_lists(g, summaries[years[0]]) if years else [],
+        notices=[g.notice_ref(n) for n in reversed(notices)][:5],
+        communities=[c.name for c in org.communities],
+        workers=sum(1 for w in org.workers if latest and w.active_in(latest)),
+        rubric=dataset.rubric_for(latest) if latest else None,
+    )
+
+    # rankings
+    ranking_nav: list[Any] = [{"排行榜说明": "rankings/index.md"}]
+    for year in years:
+        summary = summaries[year]
+        add(
+            f"rankings/{year}.md",
+            "ranking_year.md.j2",
+            f"{year}年度排行榜",
+            year=year,
+            summary=summary,
+            rows=g.year_rows(summary),
+            rubric_title=summary.rubric.title,
+            rubric_page=g.rubric_page(summary.rubric),
+            quota_text=_quota_text(summary),
+        )
+        year_nav: list[Any] = [{f"{year}年度": f"rankings/{year}.md"}]
+        for month in [m for m in months if m.year == year]:
+            rubric = dataset.rubric_for(month)
+            assert rubric is not None
+            add(
+                f"rankings/{month}.md",
+                "ranking_month.md.j2",
+                f"{month.label}排行榜",
+                month=month,
+                rows=g.month_rows(month),
+                categories=[c.name for c in rubric.categories],
+                rubric_title=rubric.title,
+                rubric_page=g.rubric_page(rubric),
+                grade_counts=_grade_counts(results.month(month), rubric),
+            )
+            year_nav.append({f"{month.month}月": f"rankings/{month}.md"})
+        ranking_nav.append({f"{year}年": year_nav})
+    add(
+        "rankings/index.md",
+        "rankings_index.md.j2",
+        "排行榜",
+        years=[(year, [m for m in months if m.year == year]) for year in years],
+    )
+
+    # honor rolls
+    honors_nav: list[Any] = [{"光荣榜": "honors/index.md"}]
+    for year in years:
+        add(f"honors/{year}.md", "honors_year.md.j2", f"{year}年度光荣榜", year=year, lists=_honor_lists(g, summaries[year]),
+            quota_text=_quota_text(summaries[year]))
+        honors_nav.append({f"{year}年度": f"honors/{year}.md"})
+    add(
+        "honors/index.md",
+        "honors_index.md.j2",
+        "光荣榜",
+        years=[(year, _honor_lists(g, summaries[year])) for year in years],
+        commendations=[
+            (month, results.commendation(month)) for month in months if results.commendation(month).excellent
+        ][:3],
+        g=g,
+    )
+
+    # notices
+    for file in notices:
+        add(
+            f"notices/{file.stem}.md",
+            "notice.md.j2",
+            file.notice.title,
+            notice=file.notice,
+            ref=g.notice_ref(file),
+            lists=_notice_lists(g, file),
+            state=_publicity_state(file, build_date),
+        )
+    add(
+        "notices/index.md",
+        "notices_index.md.j2",
+        "公示公告",
+        notices=[(g.notice_ref(n), _publicity_state(n, build_date)) for n in reversed(notices)],
+    )
+
+    # rubric editions
+    in_force = dataset.rubric_for(latest) if latest else dataset.rubrics[-1].rubric
+    rubric_nav: list[Any] = [{"考评标准": "rubric/index.md"}]
+    for entry in reversed(dataset.rubrics):
+        rubric = entry.rubric
+        add(f"rubric/{rubric.version}.md", "rubric.md.j2", rubric.title, rubric=rubric, in_force=rubric is in_force,
+            editions=[e.rubric for e in reversed(dataset.rubrics)])
+        rubric_nav.append({f"{rubric.version} 版": f"rubric/{rubric.version}.md"})
+    add("rubric/index.md", "rubric.md.j2", "考评标准", rubric=in_force, in_force=True,
+        editions=[e.rubric for e in reversed(dataset.rubrics)])
+
+    # worker pages: out of the nav and out of the search index (a county has thousands)
+    for worker in sorted(org.workers, key=lambda w: w.id):
+        month_results = [r for m in dataset.months() if (r := results.worker_month(worker.id, m))]
+        year_results = [(y, r) for y in dataset.years() if (r := results.worker_year(worker.id, y))]
+        add(
+            f"workers/{worker.id}.md",
+            "worker.md.j2",
+            g.name(worker),
+            in_search=False,
+            worker=g.ref(worker),
+            role=role_label(worker),
+            active=f"{worker.joined} 起" + (f"，至 {worker.left}" if worker.left else ""),
+            trend=[TrendPoint(str(r.month), r.total, r.grade.id) for r in month_results],
+            details=[g.month_detail(r) for r in reversed(month_results)],
+            years=[(y, r, [h.name for h in r.honors]) for y, r in reversed(year_results)],
+            sanctions=g.worker_sanctions(worker.id),
+        )
+
+    add("data/index.md", "data.md.j2", "开放数据", months=months, years=years,
+        items=[(i.id, i.name) for i in in_force.items], categories=[(c.id, c.name) for c in in_force.categories])
+
+    if g.internal:
+        add("internal/sanctions.md", "sanctions.md.j2", "惩处与约谈清单", sanctions=[
+            (s, g.ref(dataset.workers[s.worker_id])) for s in sorted(g.sanctions, key=lambda s: (str(s.period), s.worker_id), reverse=True)
+        ])
+
+    site.nav = [
+        {"首页": "index.md"},
+        {"排行榜": ranking_nav},
+        {"光荣榜": honors_nav},
+        {"公示公告": "notices/index.md"},
+        {"考评标准": rubric_nav},
+        {"开放数据": "data/index.md"},
+    ]
+    if g.internal:
+        site.nav.append({"内部": [{"惩处与约谈清单": "internal/sanctions.md"}]})
+    return site
+
+
+def _quota_text(summary: AnnualSummary) -> str:
+    rubric = summary.rubric
+    top = rubric.top_grade.name
+    text = (
+        f"{top}名额：参评 {summary.assessed_workers} 人 × {fmt_plain(exact(rubric.annual.excellent_quota))}"
+        f"（向下取整，至少 {rubric.annual.excellent_quota_min} 人）= {summary.quota} 人"
+    )
+    if summary.quota_exceeded:
+        awarded = sum(1 for r in summary.results if r.grade.id == rubric.top_grade.id)
+        text += f"；名额边界并列，实际 {awarded} 人评为{top}，超出名额"
+    return text
+
+
+def _grade_counts(results: list[MonthlyResult], rubric: Rubric) -> list[tuple[str, int]]:
+    return [(grade.name, sum(1 for r in results if r.grade.id == grade.id)) for grade in rubric.grades]
+
+
+@dataclass(frozen=True)
+class HonorEntry:
+    worker: WorkerRef
+    total: str
+    intervention_mean: str
+    dissuaded: int
+    deeds: list[Deed]
+
+
+@dataclass(frozen=True)
+class HonorList:
+    id: str
+    name: str
+    description: str
+    entries: list[HonorEntry]
+
+
+def _honor_lists(g: SiteGatherer, summary: AnnualSummary) -> list[HonorList]:
+    intervention = _intervention_category(summary.rubric)
+    dissuaded_metric = next(
+        (tie.metric_total for tie in summary.rubric.annual.tie_breaks if tie.metric_total), "warning_response.dissuaded"
+    )
+    lists = []
+    for honor in reversed(summary.rubric.honors):  # 反诈能手 first, then 优秀网格员
+        holders = [r for r in summary.results if honor in r.honors]
+        if honor.rule == "top_category_mean":
+            holders.sort(key=lambda r: (-r.category_means[intervention], r.worker_id))
+        lists.append(
+            HonorList(
+                honor.id,
+                honor.name,
+                honor.description or "",
+                [
+                    HonorEntry(
+                        g.ref(r.worker),
+                        fmt(r.total),
+                        fmt(r.category_means.get(intervention, Fraction(0))),
+                        r.metric_total(dissuaded_metric),
+                        g.honor_deeds(r),
+                    )
+                    for r in holders
+                ],
+            )
+        )
+    return lists
+
+
+@dataclass(frozen=True)
+class NamedList:
+    title: str
+    rows: list[tuple[WorkerRef, str]]
+    deeds: list[Deed] = field(default_factory=list)
+
+
+def _notice_lists(g: SiteGatherer, file: NoticeFile) -> list[NamedList]:
+    """The names a notice publishes, computed from the results (never typed into the notice)."""
+    notice = file.notice
+    period = notice.period
+    results = g.results
+    if notice.kind == "criticism":
+        months = [period] if isinstance(period, Month) else Year(period.year).months()
+        rows = []
+        for month in months:
+            for r in results.month(month):
+                for event in r.veto_events:
+                    rows.append((g.ref(r.entry.worker), f"{event.kind.name}（{event.event.date}）：{event.event.summary}"))
+        return [NamedList("通报批评对象", rows)]
+    if isinstance(period, Month):
+        if not results.has_period(period):
+            return []
+        commendation = results.commendation(period)
+        top = g.dataset.rubric_for(period)
+        top_name = top.top_grade.name if top else "优秀"
+        excellent = NamedList(
+            f"考评{top_name}的网格员",
+            [(g.ref(r.entry.worker), f"{fmt(r.total)} 分") for r in commendation.excellent],
+        )
+        deeds = NamedList(
+            "突出事迹",
+            [],
+            [g.deed(r, e, e.kind.points_for(e.parameter)) for r, e in commendation.deeds],
+        )
+        return [excellent, deeds]
+    if not results.has_period(period):
+        return []
+    summary = results.year(period.year)
+    return [
+        NamedList(
+            honor.name,
+            [(entry.worker, f"年度得分 {entry.total} 分") for entry in honor_list.entries],
+            [deed for entry in honor_list.entries for deed in entry.deeds],
+        )
+        for honor_list in _honor_lists(g, summary)
+        for honor in [next(h for h in summary.rubric.honors if h.id == honor_list.id)]
+    ]
+
+
+def _publicity_state(file: NoticeFile, today: date) -> str | None:
+    window = file.notice.publicity
+    if file.notice.kind != "publicity" or window is None:
+        return None
+    if today < window.start:
+        return "未开始"
+    return "公示中" if today <= window.end else "已结束"
