@@ -7,6 +7,7 @@ when the build succeeded, so a failed build never leaves a half-built site.
 
 from __future__ import annotations
 
+import html
 import logging
 import os
 import shutil
@@ -122,9 +123,14 @@ def mkdocs_config(project: Path, docs_dir: Path, site_dir: Path, site: Site, **o
         **overrides,
     )
     config["extra"]["audience"] = site.audience
-    name = f"{site.unit_short}网格反诈考评公示"
-    config["site_name"] = name + ("（内部）" if site.audience == "internal" else "")
+    config["site_name"] = site_title(site)
     return config
+
+
+def site_title(site: Site) -> str:
+    """The site name; escaped, since Material writes it into the page unescaped."""
+    name = f"{site.unit_short}网格反诈考评公示" + ("（内部）" if site.audience == "internal" else "")
+    return html.escape(name, quote=False)
 
 
 def run_mkdocs(project: Path, docs_dir: Path, site_dir: Path, site: Site, today: date) -> None:
@@ -138,7 +144,9 @@ def run_mkdocs(project: Path, docs_dir: Path, site_dir: Path, site: Site, today:
     logger.addHandler(collector)
     saved_epoch = os.environ.get("SOURCE_DATE_EPOCH")
     # One date for the whole site (the sitemap's too), so two builds of the same inputs are identical.
-    os.environ["SOURCE_DATE_EPOCH"] = saved_epoch or str(int(datetime(today.year, today.month, today.day, tzinfo=UTC).timestamp()))
+    os.environ["SOURCE_DATE_EPOCH"] = saved_epoch or str(
+        int(datetime(today.year, today.month, today.day, tzinfo=UTC).timestamp())
+    )
     try:
         config = mkdocs_config(project, docs_dir, site_dir, site)
         mkdocs_build(config)
@@ -154,7 +162,7 @@ def run_mkdocs(project: Path, docs_dir: Path, site_dir: Path, site: Site, today:
 def _quiet_jieba() -> None:
     """jieba announces loading its dictionary on stderr; the build has nothing to say about it."""
     try:
-        import jieba
+        import jieba  # type: ignore[import-untyped]
     except ImportError:
         return
     jieba.setLogLevel(logging.WARNING)

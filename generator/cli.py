@@ -139,7 +139,12 @@ AUDIENCE = click.Choice(["public", "internal"])
 
 @cli.command(context_settings=CONTEXT_SETTINGS)
 @click.option("--audience", type=AUDIENCE, default="public", show_default=True, help="public 公开版；internal 内部版")
-@click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None, help="站点输出目录（默认 site/ 或 site-internal/）")
+@click.option(
+    "--site-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="站点输出目录（默认 site/ 或 site-internal/）",
+)
 @_root_option
 def build(root: Path, audience: str, site_dir: Path | None) -> None:
     """生成静态网站：先校验并计算全部结果，再用 MkDocs 生成页面；任何一步出错都不改动已有站点。"""
@@ -161,7 +166,7 @@ def serve(root: Path, audience: str, port: int) -> None:
     """本机预览网站（http://127.0.0.1:端口/），修改记录、标准或模板后自动刷新。"""
     from mkdocs.commands.serve import serve as mkdocs_serve
 
-    from .build import DOCS_BUILD, TEMPLATES, build_date, project_dir, render_site, write_docs
+    from .build import DOCS_BUILD, TEMPLATES, build_date, project_dir, render_site, site_title, write_docs
 
     site, files = render_site(root, audience, build_date())  # type: ignore[arg-type]
     docs_dir = root / DOCS_BUILD / f"serve-{audience}"
@@ -179,7 +184,7 @@ def serve(root: Path, audience: str, port: int) -> None:
         dev_addr=f"127.0.0.1:{port}",
         hooks=[str(Path(__file__).with_name("serve_hook.py"))],
         extra={"generator": False, "audience": audience},
-        site_name=f"{site.unit_short}网格反诈考评公示" + ("（内部）" if audience == "internal" else ""),
+        site_name=site_title(site),
     )
 
 

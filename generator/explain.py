@@ -186,7 +186,9 @@ def explain_year(dataset: Dataset, summary: AnnualSummary, result: AnnualResult)
         lines.append(f"  {month.month}  {fmt(month.total):>6}  {month.grade.name}{flags}（{month.entry.doc.path}）")
     totals = " + ".join(fmt(m.total) for m in result.months)
     exact_mean = sum((m.total for m in result.months), ZERO) / result.months_assessed
-    lines.append(f"月度平均分 = ({totals}) ÷ {result.months_assessed} = {rounding_text(exact_mean, result.monthly_mean)}")
+    lines.append(
+        f"月度平均分 = ({totals}) ÷ {result.months_assessed} = {rounding_text(exact_mean, result.monthly_mean)}"
+    )
     for category in rubric.categories:
         values = [m.categories[category.id] for m in result.months if category.id in m.categories]
         exact_mean = sum(values, ZERO) / len(values) if values else ZERO

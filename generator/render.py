@@ -77,7 +77,8 @@ def render_pages(site: Site, env: jinja2.Environment) -> dict[str, str]:
 
 
 def front_matter(page: Page) -> str:
-    meta: dict[str, Any] = {"title": page.title}
+    # MkDocs puts the title into <title> and the search index unescaped: escape it here.
+    meta: dict[str, Any] = {"title": html.escape(page.title, quote=False)}
     if not page.in_search:
         meta["search"] = {"exclude": True}
     return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=True) + "---\n\n"
@@ -105,7 +106,7 @@ def trend_svg(points: list[TrendPoint], title: str) -> str:
         f'<svg class="gs-trend" viewBox="0 0 {width} {height}" role="img" aria-label="{html.escape(title)}" '
         f'xmlns="http://www.w3.org/2000/svg"><title>{html.escape(title)}</title>'
     ]
-    for level, label in ((90, "优秀 90"), (60, "合格 60")):
+    for level in (90, 60):
         if low <= level <= high:
             yy = y(Fraction(level))
             parts.append(
@@ -167,18 +168,47 @@ def _visible_names(site: Site) -> dict[str, str]:
 
 def _monthly_rows(documents: list[dict[str, Any]]) -> list[list[str]]:
     items = sorted({key for d in documents for r in d["results"] for key in r["items"]}, key=_item_order(documents))
-    categories = sorted({key for d in documents for r in d["results"] for key in r["categories"]}, key=_item_order(documents, "categories"))
-    header = ["period", "rubric", "worker", "name", "community", "total", "grade", "rank", "community_rank",
-              *[f"category.{c}" for c in categories], *[f"item.{i}" for i in items], "bonus", "deductions", "vetoed"]
+    categories = sorted(
+        {key for d in documents for r in d["results"] for key in r["categories"]},
+        key=_item_order(documents, "categories"),
+    )
+    header = [
+        "period",
+        "rubric",
+        "worker",
+        "name",
+        "community",
+        "total",
+        "grade",
+        "rank",
+        "community_rank",
+        *[f"category.{c}" for c in categories],
+        *[f"item.{i}" for i in items],
+        "bonus",
+        "deductions",
+        "vetoed",
+    ]
     rows = [header]
     for document in documents:
         for r in document["results"]:
-            rows.append([
-                document["period"], document["rubric"], r["worker"], r["name"], r["community"], r["total"], r["grade"],
-                str(r["rank"]), str(r["community_rank"]),
-                *[r["categories"].get(c, "") for c in categories], *[r["items"].get(i, "") for i in items],
-                r["bonus"], r["deductions"], "true" if r["vetoed"] else "false",
-            ])
+            rows.append(
+                [
+                    document["period"],
+                    document["rubric"],
+                    r["worker"],
+                    r["name"],
+                    r["community"],
+                    r["total"],
+                    r["grade"],
+                    str(r["rank"]),
+                    str(r["community_rank"]),
+                    *[r["categories"].get(c, "") for c in categories],
+                    *[r["items"].get(i, "") for i in items],
+                    r["bonus"],
+                    r["deductions"],
+                    "true" if r["vetoed"] else "false",
+                ]
+            )
     return rows
 
 
@@ -193,15 +223,42 @@ def _item_order(documents: list[dict[str, Any]], key: str = "items") -> Any:
 
 
 def _annual_rows(documents: list[dict[str, Any]]) -> list[list[str]]:
-    rows = [["year", "rubric", "worker", "name", "community", "months_assessed", "monthly_mean", "review_score",
-             "total", "grade", "rank", "honors", "vetoed"]]
+    rows = [
+        [
+            "year",
+            "rubric",
+            "worker",
+            "name",
+            "community",
+            "months_assessed",
+            "monthly_mean",
+            "review_score",
+            "total",
+            "grade",
+            "rank",
+            "honors",
+            "vetoed",
+        ]
+    ]
     for document in documents:
         for r in document["results"]:
-            rows.append([
-                document["period"], document["rubric"], r["worker"], r["name"], r["community"],
-                str(r["months_assessed"]), r["monthly_mean"], r["review_score"] or "", r["total"], r["grade"],
-                str(r["rank"]), "、".join(r["honors"]), "true" if r["vetoed"] else "false",
-            ])
+            rows.append(
+                [
+                    document["period"],
+                    document["rubric"],
+                    r["worker"],
+                    r["name"],
+                    r["community"],
+                    str(r["months_assessed"]),
+                    r["monthly_mean"],
+                    r["review_score"] or "",
+                    r["total"],
+                    r["grade"],
+                    str(r["rank"]),
+                    "、".join(r["honors"]),
+                    "true" if r["vetoed"] else "false",
+                ]
+            )
     return rows
 
 

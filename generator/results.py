@@ -38,6 +38,8 @@ class Results:
         self.dataset = dataset
         self._months: dict[Month, list[MonthlyResult]] = {}
         self._years: dict[int, AnnualSummary] = {}
+        self._by_worker: dict[str, list[MonthlyResult]] | None = None
+        self._year_index: dict[int, dict[str, AnnualResult]] = {}
 
     def month(self, month: Month) -> list[MonthlyResult]:
         """A month's results, sorted by rank then worker id."""
@@ -76,11 +78,35 @@ class Results:
             return period in self.dataset.entries
         return any(month.year == period.year for month in self.dataset.entries)
 
+    def worker_months(self, worker_id: str) -> list[MonthlyResult]:
+        """One worker's monthly results in month order (indexed once for all workers)."""
+        if self._by_worker is None:
+            self._by_worker = {}
+            for month in self.dataset.months():
+                for result in self.month(month):
+                    self._by_worker.setdefault(result.worker_id, []).append(result)
+        return self._by_worker.get(worker_id, [])
+
+    def worker_years(self, worker_id: str) -> list[tuple[int, AnnualResult]]:
+        """One worker's annual results in year order."""
+        years = {month.year for month in (r.month for r in self.worker_months(worker_id))}
+        found = []
+        for year in sorted(years):
+            result = self.year_index(year).get(worker_id)
+            if result is not None:
+                found.append((year, result))
+        return found
+
+    def year_index(self, year: int) -> dict[str, AnnualResult]:
+        if year not in self._year_index:
+            self._year_index[year] = {r.worker_id: r for r in self.year(year).results}
+        return self._year_index[year]
+
     def worker_month(self, worker_id: str, month: Month) -> MonthlyResult | None:
         return next((r for r in self.month(month) if r.worker_id == worker_id), None)
 
     def worker_year(self, worker_id: str, year: int) -> AnnualResult | None:
-        return next((r for r in self.year(year).results if r.worker_id == worker_id), None)
+        return self.year_index(year).get(worker_id)
 
     def commendation(self, month: Month) -> Commendation:
         results = self.month(month)

@@ -6,8 +6,9 @@ import os
 from pathlib import Path
 from typing import Any
 
-from .build import render_site, build_date, write_docs
-from .errors import GridscoreError, InvalidInput
+# MkDocs loads a hook by its file path, so imports are absolute.
+from generator.build import build_date, render_site, write_docs
+from generator.errors import GridscoreError, InvalidInput
 
 
 def on_pre_build(config: Any, **kwargs: Any) -> None:

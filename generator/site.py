@@ -199,9 +199,7 @@ class SiteGatherer:
         )
 
     def visible_notices(self) -> list[NoticeFile]:
-        return [
-            n for n in self.dataset.notices if self.internal or n.notice.kind not in INTERNAL_NOTICE_KINDS
-        ]
+        return [n for n in self.dataset.notices if self.internal or n.notice.kind not in INTERNAL_NOTICE_KINDS]
 
     def notice_ref(self, file: NoticeFile) -> NoticeRef:
         notice = file.notice
@@ -319,7 +317,9 @@ class SiteGatherer:
             formula=formula,
             vetoed=result.vetoed,
             notes=record.notes if self.internal else None,
-            assessed=f"{assessor.name}（{assessor.org}），{record.assessed_on}" if self.internal else str(record.assessed_on),
+            assessed=f"{assessor.name}（{assessor.org}），{record.assessed_on}"
+            if self.internal
+            else str(record.assessed_on),
         )
 
     def worker_sanctions(self, worker_id: str) -> list[Sanction]:
@@ -414,8 +414,14 @@ def gather_site(dataset: Dataset, results: Results, audience: Audience, build_da
     # honor rolls
     honors_nav: list[Any] = [{"光荣榜": "honors/index.md"}]
     for year in years:
-        add(f"honors/{year}.md", "honors_year.md.j2", f"{year}年度光荣榜", year=year, lists=_honor_lists(g, summaries[year]),
-            quota_text=_quota_text(summaries[year]))
+        add(
+            f"honors/{year}.md",
+            "honors_year.md.j2",
+            f"{year}年度光荣榜",
+            year=year,
+            lists=_honor_lists(g, summaries[year]),
+            quota_text=_quota_text(summaries[year]),
+        )
         honors_nav.append({f"{year}年度": f"honors/{year}.md"})
     add(
         "honors/index.md",
@@ -447,20 +453,32 @@ def gather_site(dataset: Dataset, results: Results, audience: Audience, build_da
     )
 
     # rubric editions
-    in_force = dataset.rubric_for(latest) if latest else dataset.rubrics[-1].rubric
+    in_force = (dataset.rubric_for(latest) if latest else None) or dataset.rubrics[-1].rubric
     rubric_nav: list[Any] = [{"考评标准": "rubric/index.md"}]
     for entry in reversed(dataset.rubrics):
         rubric = entry.rubric
-        add(f"rubric/{rubric.version}.md", "rubric.md.j2", rubric.title, rubric=rubric, in_force=rubric is in_force,
-            editions=[e.rubric for e in reversed(dataset.rubrics)])
+        add(
+            f"rubric/{rubric.version}.md",
+            "rubric.md.j2",
+            rubric.title,
+            rubric=rubric,
+            in_force=rubric is in_force,
+            editions=[e.rubric for e in reversed(dataset.rubrics)],
+        )
         rubric_nav.append({f"{rubric.version} 版": f"rubric/{rubric.version}.md"})
-    add("rubric/index.md", "rubric.md.j2", "考评标准", rubric=in_force, in_force=True,
-        editions=[e.rubric for e in reversed(dataset.rubrics)])
+    add(
+        "rubric/index.md",
+        "rubric.md.j2",
+        "考评标准",
+        rubric=in_force,
+        in_force=True,
+        editions=[e.rubric for e in reversed(dataset.rubrics)],
+    )
 
     # worker pages: out of the nav and out of the search index (a county has thousands)
     for worker in sorted(org.workers, key=lambda w: w.id):
-        month_results = [r for m in dataset.months() if (r := results.worker_month(worker.id, m))]
-        year_results = [(y, r) for y in dataset.years() if (r := results.worker_year(worker.id, y))]
+        month_results = results.worker_months(worker.id)
+        year_results = results.worker_years(worker.id)
         add(
             f"workers/{worker.id}.md",
             "worker.md.j2",
@@ -475,13 +493,26 @@ def gather_site(dataset: Dataset, results: Results, audience: Audience, build_da
             sanctions=g.worker_sanctions(worker.id),
         )
 
-    add("data/index.md", "data.md.j2", "开放数据", months=months, years=years,
-        items=[(i.id, i.name) for i in in_force.items], categories=[(c.id, c.name) for c in in_force.categories])
+    add(
+        "data/index.md",
+        "data.md.j2",
+        "开放数据",
+        months=months,
+        years=years,
+        items=[(i.id, i.name) for i in in_force.items],
+        categories=[(c.id, c.name) for c in in_force.categories],
+    )
 
     if g.internal:
-        add("internal/sanctions.md", "sanctions.md.j2", "惩处与约谈清单", sanctions=[
-            (s, g.ref(dataset.workers[s.worker_id])) for s in sorted(g.sanctions, key=lambda s: (str(s.period), s.worker_id), reverse=True)
-        ])
+        add(
+            "internal/sanctions.md",
+            "sanctions.md.j2",
+            "惩处与约谈清单",
+            sanctions=[
+                (s, g.ref(dataset.workers[s.worker_id]))
+                for s in sorted(g.sanctions, key=lambda s: (str(s.period), s.worker_id), reverse=True)
+            ],
+        )
 
     site.nav = [
         {"首页": "index.md"},
@@ -578,7 +609,9 @@ def _notice_lists(g: SiteGatherer, file: NoticeFile) -> list[NamedList]:
         for month in months:
             for r in results.month(month):
                 for event in r.veto_events:
-                    rows.append((g.ref(r.entry.worker), f"{event.kind.name}（{event.event.date}）：{event.event.summary}"))
+                    rows.append(
+                        (g.ref(r.entry.worker), f"{event.kind.name}（{event.event.date}）：{event.event.summary}")
+                    )
         return [NamedList("通报批评对象", rows)]
     if isinstance(period, Month):
         if not results.has_period(period):

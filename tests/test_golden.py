@@ -1,0 +1,55 @@
+"""Golden files: the rendered Markdown of the sample, page by page.
+
+When a change to the templates or the sample is intended, regenerate them with
+
+    UPDATE_GOLDEN=1 python -m pytest tests/test_golden.py
+
+and review the diff of tests/golden/ like any other change.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from generator.build import render_site
+
+from .conftest import PROJECT
+
+GOLDEN = Path(__file__).parent / "golden"
+BUILD_DATE = date(2026, 11, 1)
+# Every page but the worker pages (41 of them, alike in shape), plus workers that show each case.
+WORKERS = {
+    "public": ["wg-0103", "wg-0104", "wg-0206", "wg-0405"],  # honors; 欧阳* masked; fail streak; veto
+    "internal": ["wg-0104", "wg-0206", "wg-0405"],
+}
+
+
+def selected(audience: str) -> dict[str, bytes]:
+    _, files = render_site(PROJECT, audience, BUILD_DATE)  # type: ignore[arg-type]
+    keep = {f"workers/{worker}.md" for worker in WORKERS[audience]}
+    return {
+        path: content
+        for path, content in files.items()
+        if (path.endswith(".md") and (not path.startswith("workers/") or path in keep)) or path == "notices/feed.xml"
+    }
+
+
+@pytest.mark.parametrize("audience", ["public", "internal"])
+def test_rendered_markdown_matches_golden_files(audience: str) -> None:
+    files = selected(audience)
+    folder = GOLDEN / audience
+    if os.environ.get("UPDATE_GOLDEN"):
+        for old in folder.rglob("*"):
+            if old.is_file():
+                old.unlink()
+        for path, content in files.items():
+            (folder / path).parent.mkdir(parents=True, exist_ok=True)
+            (folder / path).write_bytes(content)
+    expected = {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    assert sorted(files) == sorted(expected), "pages added or removed: regenerate the golden files"
+    changed = [path for path in files if files[path] != expected[path]]
+    assert changed == [], f"rendered pages differ from tests/golden/{audience}: {changed}"

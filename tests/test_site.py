@@ -1,0 +1,296 @@
+"""The built portal, read as HTML: audiences, masking, escaping, links, reproducibility."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from generator.build import build
+from generator.privacy import mask_name
+from generator.results import Results
+from generator.validate import load_dataset
+
+from .conftest import PROJECT, Repo
+from .test_scoring import event, events
+
+EPOCH = "1793491200"  # 2026-11-01 00:00 UTC: after every publicity window in the sample
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    mp = pytest.MonkeyPatch()
+    mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    base = tmp_path_factory.mktemp("sites")
+    built = {audience: build(PROJECT, audience, base / audience).site_dir for audience in ("public", "internal")}
+    mp.undo()
+    return built
+
+
+@pytest.fixture(scope="module")
+def dataset():
+    return load_dataset(PROJECT)
+
+
+def text_files(site: Path) -> dict[str, str]:
+    found = {}
+    for path in sorted(site.rglob("*")):
+        if path.is_file() and path.suffix in {".html", ".json", ".csv", ".xml", ".txt", ".js"}:
+            if "assets/javascripts" in path.as_posix():
+                continue  # Material's own bundle
+            found[path.relative_to(site).as_posix()] = path.read_text(encoding="utf-8-sig")
+    return found
+
+
+def page(site: Path, relative: str) -> str:
+    return (site / relative).read_text(encoding="utf-8")
+
+
+def test_every_page_of_the_nav_exists(sites: dict[str, Path]) -> None:
+    public = sites["public"]
+    for relative in [
+        "index.html",
+        "rankings/index.html",
+        "rankings/2026-03/index.html",
+        "rankings/2025/index.html",
+        "honors/index.html",
+        "honors/2025/index.html",
+        "notices/index.html",
+        "notices/2026-04-08-commendation-2026-03/index.html",
+        "notices/feed.xml",
+        "rubric/index.html",
+        "rubric/2025/index.html",
+        "workers/wg-0101/index.html",
+        "data/index.html",
+        "data/monthly.csv",
+        "data/annual.csv",
+        "data/results.json",
+        "search/search_index.json",
+    ]:
+        assert (public / relative).is_file(), relative
+
+
+def test_names_without_consent_are_masked_everywhere_in_public(sites: dict[str, Path], dataset) -> None:
+    hidden = [w for w in dataset.organization.workers if not w.publish_name]
+    assert hidden, "the sample has workers without consent"
+    files = text_files(sites["public"])
+    for worker in hidden:
+        for relative, text in files.items():
+            assert worker.name not in text, f"{worker.name} in {relative}"
+        worker_page = page(sites["public"], f"workers/{worker.id}/index.html")
+        assert mask_name(worker.name) in worker_page
+    compound = next(w for w in hidden if w.name.startswith("欧阳"))
+    assert "欧阳*" in page(sites["public"], f"workers/{compound.id}/index.html")
+    internal = page(sites["internal"], f"workers/{compound.id}/index.html")
+    assert compound.name in internal
+
+
+def test_internal_only_content_never_reaches_public(sites: dict[str, Path], dataset) -> None:
+    evidence = {
+        e.event.evidence for entries in dataset.entries.values() for x in entries for e in x.events if e.event.evidence
+    }
+    notes = {x.record.notes for entries in dataset.entries.values() for x in entries if x.record.notes}
+    assert evidence and notes
+    public = "\n".join(text_files(sites["public"]).values())
+    internal = "\n".join(text_files(sites["internal"]).values())
+    for secret in sorted(evidence | notes):
+        assert secret not in public, secret
+    assert any(secret in internal for secret in evidence)
+    assert any(secret in internal for secret in notes)
+    for word in ("通报批评", "约谈", "业务培训", "岗位调整", "不再续聘", "内部备注", "佐证"):
+        assert word not in public, word
+        assert word in internal, word
+    assert not (sites["public"] / "notices/2026-06-10-criticism-2026-05").exists()
+    assert (sites["internal"] / "notices/2026-06-10-criticism-2026-05/index.html").is_file()
+    assert not (sites["public"] / "internal").exists()
+    assert "田志明" in page(sites["internal"], "internal/sanctions/index.html")
+
+
+def test_internal_is_marked_on_every_page(sites: dict[str, Path]) -> None:
+    pages = sorted(sites["internal"].rglob("*.html"))
+    assert len(pages) > 50
+    for path in pages:
+        assert "内部资料" in path.read_text(encoding="utf-8"), path
+    assert "内部资料" not in page(sites["public"], "index.html")
+
+
+def test_honor_roll_shows_the_computed_names_and_deeds(sites: dict[str, Path], dataset) -> None:
+    summary = Results(dataset).year(2025)
+    experts = [r for r in summary.results if any(h.name == "反诈能手" for h in r.honors)]
+    excellent = [r for r in summary.results if r.grade.name == "优秀"]
+    assert experts and excellent
+    html = page(sites["public"], "honors/2025/index.html")
+    for result in experts + excellent:
+        shown = result.worker.name if result.worker.publish_name else mask_name(result.worker.name)
+        assert shown in html
+    deed = next(e for r in experts for m in r.months for e in m.commendable_events)
+    assert deed.event.summary in html
+
+
+def test_commendation_lists_come_from_results(sites: dict[str, Path], dataset) -> None:
+    from generator.periods import Month
+
+    commendation = Results(dataset).commendation(Month(2026, 3))
+    html = page(sites["public"], "notices/2026-04-08-commendation-2026-03/index.html")
+    assert "东风反诈〔2026〕3号" in html
+    for result in commendation.excellent:
+        worker = result.entry.worker
+        assert (worker.name if worker.publish_name else mask_name(worker.name)) in html
+    for _, deed in commendation.deeds:
+        assert deed.event.summary in html
+    assert "东风街道反诈工作领导小组" in html
+
+
+def test_publicity_state_follows_the_build_date(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.build import render_site
+
+    for epoch, state in (("1768262400", "公示中"), (EPOCH, "已结束")):  # 2026-01-13, 2026-11-01
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+        from generator.build import build_date
+
+        _, files = render_site(PROJECT, "public", build_date())
+        notice = files["notices/2026-01-12-publicity-2025.md"].decode("utf-8")
+        assert f'">{state}</span>' in notice
+        assert "公示期：2026-01-12 至 2026-01-18" in notice
+        assert "东风街道综治中心 电话 0000\\-0000000" in notice
+
+
+def test_no_page_loads_anything_from_the_web(sites: dict[str, Path]) -> None:
+    loads = re.compile(
+        r"""(?:src|href)\s*=\s*["'](?:https?:)?//|@import\s+url\(\s*["']?https?:|url\(\s*["']?https?://"""
+    )
+    for site in sites.values():
+        for path in sorted(site.rglob("*")):
+            if path.suffix not in {".html", ".css"}:
+                continue
+            text = path.read_text(encoding="utf-8")
+            for match in loads.finditer(text):
+                context = text[max(0, match.start() - 60) : match.end() + 60]
+                # an <a href> to the web is a link, not a load; Material has none unless configured
+                assert "<a " not in context, f"{path}: {context}"
+                pytest.fail(f"{path} loads from the web: {context}")
+            assert "fonts.googleapis" not in text and "fonts.gstatic" not in text
+
+
+def test_search_index_has_chinese_words_and_no_worker_pages(sites: dict[str, Path]) -> None:
+    index = json.loads(page(sites["public"], "search/search_index.json"))
+    assert index["config"]["lang"] == ["zh"]
+    locations = [doc["location"] for doc in index["docs"]]
+    assert not [loc for loc in locations if loc.startswith("workers/")]
+    texts = " ".join(doc["title"] + " " + doc["text"] for doc in index["docs"])
+    assert "反诈\u200b能手" in texts, "jieba segments Chinese text with zero-width spaces"
+    joined = texts.replace("\u200b", "")
+    assert "反诈能手" in joined and "朝阳社区" in joined
+
+
+def test_open_data_matches_the_scores_and_masks_names(sites: dict[str, Path], dataset) -> None:
+    data = json.loads(page(sites["public"], "data/results.json"))
+    march = next(d for d in data["monthly"] if d["period"] == "2026-03")
+    from generator.periods import Month
+    from generator.report import monthly_json
+
+    expected = monthly_json(Month(2026, 3), Results(dataset).month(Month(2026, 3)))
+    workers = dataset.workers
+    for row, want in zip(march["results"], expected["results"], strict=True):
+        worker = workers[row["worker"]]
+        assert row["name"] == (worker.name if worker.publish_name else mask_name(worker.name))
+        assert {**row, "name": want["name"]} == want
+    raw = (sites["public"] / "data/monthly.csv").read_bytes()
+    assert raw.startswith("\ufeff".encode())
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert len(rows) == sum(len(entries) for entries in dataset.entries.values())
+    assert {"period", "worker", "name", "total", "grade", "rank", "item.publicity", "bonus"} <= set(rows[0])
+
+
+def test_rss_feed_lists_public_notices(sites: dict[str, Path]) -> None:
+    root = ET.fromstring((sites["public"] / "notices/feed.xml").read_bytes())
+    titles = [item.findtext("title") for item in root.iter("item")]
+    assert "关于2026年3月网格反诈工作考评结果的通报表扬" in titles
+    assert not [t for t in titles if t and "通报批评" in t]
+    internal = ET.fromstring((sites["internal"] / "notices/feed.xml").read_bytes())
+    assert len(list(internal.iter("item"))) == len(titles) + 1
+
+
+def test_rubric_page_shows_version_and_history(sites: dict[str, Path]) -> None:
+    html = page(sites["public"], "rubric/index.html")
+    assert "网格反诈奖惩考评标准（2026 版）" in html
+    assert "现行版本" in html and "2026年1月" in html
+    assert "2025 版" in html and "创新做法经上级认可或媒体报道" in html
+    old = page(sites["public"], "rubric/2025/index.html")
+    assert "历史版本" in old and "创新做法经上级认可或媒体报道" not in old.split("<h2")[2]
+
+
+def test_worker_page_has_trend_breakdown_and_honors(sites: dict[str, Path]) -> None:
+    html = page(sites["public"], "workers/wg-0103/index.html")
+    assert html.count('<svg class="gs-trend"') == 1
+    assert "<circle" in html and "2026-10" in html
+    assert "宣传任务完成率" in html and "四舍五入" in html
+    assert "优秀网格员" in html and "反诈能手" in html
+
+
+def test_two_builds_are_byte_identical(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    first = build(PROJECT, "public", tmp_path / "a").site_dir
+    second = build(PROJECT, "public", tmp_path / "b").site_dir
+    files_a = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
+    files_b = sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
+    assert files_a == files_b
+    different = [f for f in files_a if (first / f).read_bytes() != (second / f).read_bytes()]
+    assert different == []
+
+
+def test_markup_in_data_is_shown_as_text(repo: Repo, tmp_path: Path) -> None:
+    summary = "<script>alert(1)</script> [x](javascript:alert(1)) **粗体** <img src=x onerror=alert(2)>"
+    repo.record(
+        "w1",
+        "2026-03",
+        extra=events(event("major_dissuasion", "2026-03-12", "    amount_yuan: 80000\n")).replace(
+            "测试事迹", f"'{summary}'"
+        ),
+    )
+    org = (repo.root / "records/organization.yaml").read_text(encoding="utf-8")
+    org = org.replace("name: 张三", "name: '<b>张三</b>'").replace("short: 测试街道", "short: '<i>测试</i>街道'")
+    repo.write("records/organization.yaml", org)
+    site = build(repo.root, "internal", tmp_path / "site").site_dir
+    html = page(site, "workers/w1/index.html")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<script>alert(1)" not in html
+    assert 'href="javascript:' not in html
+    assert "<img src=x" not in html and "&lt;img src=x onerror=alert(2)&gt;" in html
+    assert "<strong>粗体</strong>" not in html and "**粗体**" in html
+    assert "&lt;b&gt;张三&lt;/b&gt;" in html and "<b>张三</b>" not in html
+    for path in site.rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        assert "<script>alert" not in text and "<b>张三</b>" not in text and 'href="javascript:' not in text, path
+        assert "<i>测试</i>" not in text, path
+
+
+def test_a_failed_build_writes_nothing(repo: Repo, tmp_path: Path) -> None:
+    repo.record("w1", "2026-03")
+    target = tmp_path / "site"
+    target.mkdir()
+    (target / "index.html").write_text("old", encoding="utf-8")
+    repo.record("w2", "2026-03", extra="notes: [\n")
+    run = repo.run("build", "--site-dir", str(target))
+    assert run.code == 1
+    assert run.lines[0].startswith("records/2026/03/c1/w2.yaml:")
+    assert [p.name for p in target.iterdir()] == ["index.html"]
+    assert (target / "index.html").read_text(encoding="utf-8") == "old"
+    assert not (repo.root / "site").exists()
+
+
+def test_build_command_reports_what_it_made(repo: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    repo.record("w1", "2026-03")
+    run = repo.run("build", "--site-dir", str(tmp_path / "out"))
+    assert run.code == 0, run.err
+    assert run.out.startswith(f"已生成公开版站点：{tmp_path / 'out'}")
+    assert (tmp_path / "out/index.html").is_file()
+    internal = repo.run("build", "--audience", "internal")
+    assert internal.code == 0, internal.err
+    assert (repo.root / "site-internal/index.html").is_file()
