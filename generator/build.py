@@ -138,7 +138,7 @@ def run_mkdocs(project: Path, docs_dir: Path, site_dir: Path, site: Site, today:
     from mkdocs.commands.build import build as mkdocs_build
 
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    _quiet_jieba()
+    quiet_jieba()
     collector = _Collector()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(collector)
@@ -159,7 +159,7 @@ def run_mkdocs(project: Path, docs_dir: Path, site_dir: Path, site: Site, today:
             os.environ.pop("SOURCE_DATE_EPOCH", None)
 
 
-def _quiet_jieba() -> None:
+def quiet_jieba() -> None:
     """jieba announces loading its dictionary on stderr; the build has nothing to say about it."""
     try:
         import jieba  # type: ignore[import-untyped]

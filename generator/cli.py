@@ -7,6 +7,7 @@ reaches the user.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 import time
@@ -166,7 +167,7 @@ def serve(root: Path, audience: str, port: int) -> None:
     """本机预览网站（http://127.0.0.1:端口/），修改记录、标准或模板后自动刷新。"""
     from mkdocs.commands.serve import serve as mkdocs_serve
 
-    from .build import DOCS_BUILD, TEMPLATES, build_date, project_dir, render_site, site_title, write_docs
+    from .build import DOCS_BUILD, TEMPLATES, build_date, project_dir, quiet_jieba, render_site, site_title, write_docs
 
     site, files = render_site(root, audience, build_date())  # type: ignore[arg-type]
     docs_dir = root / DOCS_BUILD / f"serve-{audience}"
@@ -174,6 +175,10 @@ def serve(root: Path, audience: str, port: int) -> None:
     os.environ["GRIDSCORE_ROOT"] = str(root)
     os.environ["GRIDSCORE_AUDIENCE"] = audience
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    quiet_jieba()
+    handler = logging.StreamHandler()
+    handler.setLevel(logging.WARNING)
+    logging.getLogger("mkdocs").addHandler(handler)
     project = project_dir(root)
     click.echo(f"预览地址：http://127.0.0.1:{port}/ （按 Ctrl+C 结束）")
     mkdocs_serve(
