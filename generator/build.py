@@ -20,9 +20,8 @@ from typing import Any
 
 from .errors import GridscoreError, UsageError
 from .render import TEMPLATES, data_files, environment, render_pages, rss_feed
-from .results import Results
+from .seal import checked_results
 from .site import Audience, Site, gather_site
-from .validate import load_dataset
 
 CHINA = timezone(timedelta(hours=8))
 DOCS_BUILD = ".docs_build"
@@ -65,8 +64,7 @@ def project_dir(root: Path) -> Path:
 
 def render_site(root: Path, audience: Audience, today: date) -> tuple[Site, dict[str, bytes]]:
     """Load, validate, score and render everything for ``audience``; write nothing."""
-    dataset = load_dataset(root)
-    results = Results(dataset)
+    dataset, results = checked_results(root)
     project = project_dir(root)
     site = gather_site(dataset, results, audience, today)
     env = environment(project)

@@ -63,9 +63,10 @@ def cli(ctx: click.Context, root: Path | None) -> None:
 @_root_option
 def check(root: Path) -> None:
     """校验全部考评记录并重新计算所有得分；有错误时逐条列出（文件:行号: 说明）。"""
+    from .seal import checked_results
+
     started = time.perf_counter()
-    dataset = load_dataset(root)
-    results = Results(dataset)
+    dataset, results = checked_results(root)
     for month in dataset.months():
         results.month(month)
     for year in dataset.years():
@@ -76,7 +77,8 @@ def check(root: Path) -> None:
     org = dataset.organization
     click.echo(
         f"检查通过：{len(org.communities)} 个社区、{len(org.workers)} 名网格员、"
-        f"{records} 份月度考评、{len(dataset.reviews)} 份年度评议、{len(dataset.notices)} 份公告；"
+        f"{records} 份月度考评、{len(dataset.reviews)} 份年度评议、{len(dataset.notices)} 份公告、"
+        f"{len(dataset.seals)} 个已封存考评期；"
         f"考评标准 {rubrics} 版；用时 {elapsed:.2f} 秒。"
     )
 
@@ -136,6 +138,20 @@ def explain(root: Path, worker: str, period: str) -> None:
 
 
 AUDIENCE = click.Choice(["public", "internal"])
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("period")
+@_root_option
+def seal(root: Path, period: str) -> None:
+    """封存某月（如 2026-03）或某年（如 2026）的考评结果；有在岗网格员缺记录时拒绝。已封存的考评期有更正公告时，追加记录更正的原值与新值。"""
+    from .build import build_date
+    from .seal import seal_period
+
+    parsed = _period(period)
+    dataset = load_dataset(root, notices_need_seals=False)
+    outcome = seal_period(dataset, Results(dataset), parsed, build_date())
+    click.echo(outcome.message)
 
 
 @cli.command(context_settings=CONTEXT_SETTINGS)

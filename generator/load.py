@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import Problem, display_path
 from .messages import translate
-from .models import AnnualReview, MonthlyRecord, Notice, Organization
+from .models import AnnualReview, MonthlyRecord, Notice, Organization, Seal
 from .periods import Month
 from .rubric import Rubric, check_rubric
 from .yamlio import Document, YamlProblem, read_document
@@ -30,6 +30,7 @@ RUBRICS = "rubric"
 ORGANIZATION = "organization.yaml"
 NOTICES = "notices"
 ANNUAL = "annual"
+SEALS = "seals"
 
 _YEAR_DIR = re.compile(r"\d{4}")
 _MONTH_DIR = re.compile(r"0[1-9]|1[0-2]")
@@ -59,6 +60,13 @@ class NoticeFile:
 
 
 @dataclass
+class SealFile:
+    doc: Document
+    seal: Seal
+    stem: str
+
+
+@dataclass
 class RubricFile:
     doc: Document
     rubric: Rubric
@@ -75,6 +83,7 @@ class Repository:
     records: list[RecordFile] = field(default_factory=list)
     annual: list[AnnualFile] = field(default_factory=list)
     notices: list[NoticeFile] = field(default_factory=list)
+    seals: list[SealFile] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     rubric_failed: bool = False  # a broken rubric: records are not checked against the others
 
@@ -162,7 +171,7 @@ def _load_data_file(repo: Repository, path: Path) -> None:
                 shown,
                 1,
                 "文件位置无法识别：月度考评放在 records/年/月/社区/网格员.yaml，"
-                "年度评议放在 records/年/annual/社区/网格员.yaml，公告放在 records/notices/",
+                "年度评议放在 records/年/annual/社区/网格员.yaml，公告放在 records/notices/，封存文件在 records/seals/",
             )
         )
         return
@@ -173,6 +182,10 @@ def _load_data_file(repo: Repository, path: Path) -> None:
         notice = _validate(repo, doc, Notice)
         if notice is not None:
             repo.notices.append(NoticeFile(doc, notice, path.stem))
+    elif kind == "seal":
+        seal = _validate(repo, doc, Seal)
+        if seal is not None:
+            repo.seals.append(SealFile(doc, seal, path.stem))
     elif kind == "annual":
         review = _validate(repo, doc, AnnualReview)
         if review is not None:
@@ -187,6 +200,8 @@ def _load_data_file(repo: Repository, path: Path) -> None:
 def _classify(parts: tuple[str, ...]) -> str | None:
     if len(parts) == 2 and parts[0] == NOTICES:
         return "notice"
+    if len(parts) == 2 and parts[0] == SEALS:
+        return "seal"
     if len(parts) == 4 and _YEAR_DIR.fullmatch(parts[0]):
         if parts[1] == ANNUAL:
             return "annual"

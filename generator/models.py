@@ -292,3 +292,59 @@ class Notice(Strict):
     issued_by: Text = Field(title="落款单位")
     publicity: PublicityWindow | None = Field(default=None, title="公示期与异议渠道（公示必填）")
     body: Text = Field(title="正文", description="Markdown，不得含 HTML")
+
+
+# --- seals (written by gridscore seal) --------------------------------------------
+
+
+class SealedResult(Strict):
+    worker: Id
+    total: str
+    grade: str
+    rank: int
+    community_rank: int | None = None
+    monthly_mean: str | None = None
+    review_score: str | None = None
+    honors: list[str] = Field(default_factory=list)
+
+
+class Change(Strict):
+    worker: Id
+    field: str
+    old: str | int | None
+    new: str | int | None
+
+
+class SealCorrection(Strict):
+    notice: Text = Field(title="更正公告（文件名，不含 .yaml）")
+    sealed_on: Day
+    changes: list[Change]
+
+
+class Seal(Strict):
+    period: PeriodField
+    rubric: Text
+    sealed_on: Day
+    results: list[SealedResult]
+    corrections: list[SealCorrection] = Field(default_factory=list)
+
+    def current(self) -> dict[str, dict[str, Any]]:
+        """The figures as they stand now: the original results with every correction applied."""
+        values = {r.worker: r.model_dump(exclude={"worker"}) for r in self.results}
+        for correction in self.corrections:
+            for change in correction.changes:
+                if change.field == "record":
+                    if change.new is None:
+                        values.pop(change.worker, None)
+                    else:
+                        values.setdefault(change.worker, {})
+                    continue
+                values.setdefault(change.worker, {})[change.field] = decode_change(change.field, change.new)
+        return values
+
+
+def decode_change(field: str, value: Any) -> Any:
+    """A correction stores honors as one text (优秀网格员、反诈能手); the seal keeps a list."""
+    if field == "honors":
+        return [part for part in str(value or "").split("、") if part]
+    return value

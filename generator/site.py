@@ -386,6 +386,7 @@ def gather_site(dataset: Dataset, results: Results, audience: Audience, build_da
             rubric_title=summary.rubric.title,
             rubric_page=g.rubric_page(summary.rubric),
             quota_text=_quota_text(summary),
+            seal=_seal_status(g, str(year)),
         )
         year_nav: list[Any] = [{f"{year}年度": f"rankings/{year}.md"}]
         for month in [m for m in months if m.year == year]:
@@ -401,6 +402,7 @@ def gather_site(dataset: Dataset, results: Results, audience: Audience, build_da
                 rubric_title=rubric.title,
                 rubric_page=g.rubric_page(rubric),
                 grade_counts=_grade_counts(results.month(month), rubric),
+                seal=_seal_status(g, str(month)),
             )
             year_nav.append({f"{month.month}月": f"rankings/{month}.md"})
         ranking_nav.append({f"{year}年": year_nav})
@@ -444,6 +446,8 @@ def gather_site(dataset: Dataset, results: Results, audience: Audience, build_da
             ref=g.notice_ref(file),
             lists=_notice_lists(g, file),
             state=_publicity_state(file, build_date),
+            corrections=_correction_rows(g, file),
+            sealed=dataset.seals.get(str(file.notice.period)),
         )
     add(
         "notices/index.md",
@@ -525,6 +529,22 @@ def gather_site(dataset: Dataset, results: Results, audience: Audience, build_da
     if g.internal:
         site.nav.append({"内部": [{"惩处与约谈清单": "internal/sanctions.md"}]})
     return site
+
+
+@dataclass(frozen=True)
+class SealStatus:
+    sealed_on: date | None
+    corrections: list[NoticeRef]
+
+
+def _seal_status(g: SiteGatherer, period: str) -> SealStatus:
+    seal_file = g.dataset.seals.get(period)
+    if seal_file is None:
+        return SealStatus(None, [])
+    corrections = [
+        g.notice_ref(n) for n in g.dataset.notices if n.notice.kind == "correction" and str(n.notice.period) == period
+    ]
+    return SealStatus(seal_file.seal.sealed_on, corrections)
 
 
 def _quota_text(summary: AnnualSummary) -> str:
@@ -613,15 +633,24 @@ def _notice_lists(g: SiteGatherer, file: NoticeFile) -> list[NamedList]:
                         (g.ref(r.entry.worker), f"{event.kind.name}（{event.event.date}）：{event.event.summary}")
                     )
         return [NamedList("通报批评对象", rows)]
+    seal_file = g.dataset.seals.get(str(period))
+    if seal_file is None:  # check refuses commendations and publicity of unsealed periods
+        return []
+    sealed = seal_file.seal.current()
+    workers = g.dataset.workers
+    if notice.kind == "correction":
+        return []
     if isinstance(period, Month):
-        if not results.has_period(period):
-            return []
         commendation = results.commendation(period)
-        top = g.dataset.rubric_for(period)
-        top_name = top.top_grade.name if top else "优秀"
+        rubric = g.dataset.rubric_for(period)
+        top_name = rubric.top_grade.name if rubric else "优秀"
         excellent = NamedList(
             f"考评{top_name}的网格员",
-            [(g.ref(r.entry.worker), f"{fmt(r.total)} 分") for r in commendation.excellent],
+            [
+                (g.ref(workers[worker_id]), f"{values['total']} 分")
+                for worker_id, values in sorted(sealed.items(), key=lambda item: (item[1]["rank"], item[0]))
+                if values.get("grade") == top_name
+            ],
         )
         deeds = NamedList(
             "突出事迹",
@@ -629,17 +658,41 @@ def _notice_lists(g: SiteGatherer, file: NoticeFile) -> list[NamedList]:
             [g.deed(r, e, e.kind.points_for(e.parameter)) for r, e in commendation.deeds],
         )
         return [excellent, deeds]
-    if not results.has_period(period):
-        return []
     summary = results.year(period.year)
-    return [
-        NamedList(
-            honor.name,
-            [(entry.worker, f"年度得分 {entry.total} 分") for entry in honor_list.entries],
-            [deed for entry in honor_list.entries for deed in entry.deeds],
+    by_id = {r.worker_id: r for r in summary.results}
+    lists = []
+    for honor in reversed(summary.rubric.honors):
+        holders = sorted(
+            (worker_id for worker_id, values in sealed.items() if honor.name in values.get("honors", [])),
+            key=lambda worker_id: (sealed[worker_id]["rank"], worker_id),
         )
-        for honor_list in _honor_lists(g, summary)
-        for honor in [next(h for h in summary.rubric.honors if h.id == honor_list.id)]
+        lists.append(
+            NamedList(
+                honor.name,
+                [(g.ref(workers[w]), f"年度得分 {sealed[w]['total']} 分") for w in holders],
+                [deed for w in holders if w in by_id for deed in g.honor_deeds(by_id[w])],
+            )
+        )
+    return lists
+
+
+@dataclass(frozen=True)
+class CorrectionRow:
+    worker: WorkerRef
+    field: str
+    old: str
+    new: str
+
+
+def _correction_rows(g: SiteGatherer, file: NoticeFile) -> list[CorrectionRow]:
+    from .seal import FIELD_LABELS, correction_changes, show
+
+    if file.notice.kind != "correction":
+        return []
+    return [
+        CorrectionRow(g.ref(g.dataset.workers[d.worker]), FIELD_LABELS.get(d.field, d.field), show(d.old), show(d.new))
+        for d in correction_changes(g.dataset, g.results, file)
+        if d.worker in g.dataset.workers
     ]
 
 

@@ -71,6 +71,7 @@ class Dataset:
     reviews: dict[tuple[int, str], AnnualFile]
     notices: list[NoticeFile]
     workers: dict[str, Worker] = field(default_factory=dict)
+    seals: dict[str, SealFile] = field(default_factory=dict)  # by period, "2026-03" or "2026"
 
     def rubric_for(self, month: Month) -> Rubric | None:
         chosen = None
@@ -90,12 +91,16 @@ class Dataset:
         return sorted({month.year for month in self.entries})
 
 
-def load_dataset(root: Path) -> Dataset:
-    """Load and validate a repository, or raise ``InvalidInput`` listing every problem."""
-    return validate(load_repository(root))
+def load_dataset(root: Path, *, notices_need_seals: bool = True) -> Dataset:
+    """Load and validate a repository, or raise ``InvalidInput`` listing every problem.
+
+    ``gridscore seal`` loads with ``notices_need_seals=False``: a notice waiting
+    for its period to be sealed must not stop the sealing.
+    """
+    return validate(load_repository(root), notices_need_seals=notices_need_seals)
 
 
-def validate(repo: Repository) -> Dataset:
+def validate(repo: Repository, *, notices_need_seals: bool = True) -> Dataset:
     problems = list(repo.problems)
     org = repo.organization
     if org is not None and repo.organization_doc is not None:
@@ -112,6 +117,9 @@ def validate(repo: Repository) -> Dataset:
     reviews = _check_reviews(repo.annual, org, workers, assessed, problems)
     for notice_file in repo.notices:
         problems.extend(_check_notice(notice_file))
+    seals = _check_seals(repo.seals, entries, problems)
+    if notices_need_seals:
+        problems.extend(_check_notices_against_seals(repo.notices, seals))
     if problems or org is None:
         raise InvalidInput(problems)
     for month_entries in entries.values():
@@ -124,6 +132,7 @@ def validate(repo: Repository) -> Dataset:
         reviews=reviews,
         notices=sorted(repo.notices, key=lambda n: (n.notice.date, n.stem)),
         workers=workers,
+        seals=seals,
     )
 
 
@@ -410,6 +419,54 @@ def _check_reviews(
         else:
             reviews[key] = file
     return reviews
+
+
+# --- seals --------------------------------------------------------------------
+
+
+def _check_seals(
+    files: list[SealFile], entries: dict[Month, list[Entry]], problems: list[Problem]
+) -> dict[str, SealFile]:
+    seals: dict[str, SealFile] = {}
+    assessed_years = {month.year for month in entries}
+    for file in sorted(files, key=lambda f: f.stem):
+        period = file.seal.period
+        if file.stem != str(period):
+            problems.append(
+                file.doc.problem(
+                    ("period",), f"封存文件名应为 {period}.yaml（与 period 一致），实际为 {file.stem}.yaml"
+                )
+            )
+            continue
+        has_records = period in entries if isinstance(period, Month) else period.year in assessed_years
+        if not has_records:
+            problems.append(file.doc.problem(("period",), f"{period.label}没有任何考评记录，封存文件无从核对"))
+            continue
+        seals[str(period)] = file
+    return seals
+
+
+def notices_without_seals(dataset: Dataset) -> list[Problem]:
+    return _check_notices_against_seals(dataset.notices, dataset.seals)
+
+
+def _check_notices_against_seals(notices: list[NoticeFile], seals: dict[str, SealFile]) -> list[Problem]:
+    """Names are published only from sealed results; corrections only correct sealed ones."""
+    problems: list[Problem] = []
+    for file in notices:
+        notice = file.notice
+        if notice.kind not in ("commendation", "publicity", "correction"):
+            continue
+        if str(notice.period) not in seals:
+            what = {"commendation": "通报表扬", "publicity": "公示", "correction": "更正"}[notice.kind]
+            problems.append(
+                file.doc.problem(
+                    ("period",),
+                    f"{what}所涉的{notice.period.label}结果还没有封存：请先运行 gridscore seal {notice.period}，"
+                    "名单以封存的结果为准",
+                )
+            )
+    return problems
 
 
 # --- notices ------------------------------------------------------------------

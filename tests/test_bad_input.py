@@ -52,7 +52,7 @@ GBK_HINT = (
 )
 UNRECOGNIZED_PLACE = (
     "文件位置无法识别：月度考评放在 records/年/月/社区/网格员.yaml，"
-    "年度评议放在 records/年/annual/社区/网格员.yaml，公告放在 records/notices/"
+    "年度评议放在 records/年/annual/社区/网格员.yaml，公告放在 records/notices/，封存文件在 records/seals/"
 )
 
 
@@ -165,6 +165,7 @@ def test_good_repository_passes(repo: Repo) -> None:
         "records/2026/annual/c1/w1.yaml",
         "worker: w1\nyear: 2026\nreview_score: 88.5\nassessed_by: a1\nassessed_on: 2027-01-10\n",
     )
+    seal_march(repo)
     repo.write(
         "records/notices/2026-04-08-publicity.yaml",
         NOTICE.replace("kind: commendation", "kind: publicity")
@@ -1101,9 +1102,18 @@ body: |
 NP = "records/notices/2026-04-08-commendation.yaml"
 
 
+def seal_march(repo: Repo) -> None:
+    """Notices that publish names need their period sealed: give w2 a record too, then seal 2026-03."""
+    if not (repo.root / "records/2026/03/c1/w2.yaml").exists():
+        repo.record("w2", "2026-03")
+    sealed = repo.run("seal", "2026-03")
+    assert sealed.code == 0, sealed.err
+
+
 @pytest.mark.parametrize("kind", ["commendation", "通报表扬"])
 def test_good_notice_passes(repo: Repo, kind: str) -> None:
     write_record(repo)
+    seal_march(repo)
     repo.write(NP, NOTICE.replace("kind: commendation", f"kind: {kind}"))
     assert_ok(repo)
 
@@ -1142,6 +1152,7 @@ def test_good_notice_passes(repo: Repo, kind: str) -> None:
 )
 def test_notice_problems(repo: Repo, text: str, expected: str) -> None:
     write_record(repo)
+    seal_march(repo)
     repo.write(NP, text)
     assert_problems(repo, expected)
 
@@ -1165,6 +1176,7 @@ PHONE_IN_BODY = "body 会公开发布，不能含有手机号码“13812345678�
 )
 def test_notice_body_problems_point_at_their_line(repo: Repo, body_line: str, message: str) -> None:
     write_record(repo)
+    seal_march(repo)
     repo.write(NP, NOTICE + "  \n  " + body_line + "\n")  # body: | is line 7, body_line is line 10
     assert_problems(repo, f"{NP}:10: {message}")
 
@@ -1180,12 +1192,14 @@ def test_notice_body_problems_point_at_their_line(repo: Repo, body_line: str, me
 )
 def test_notice_body_line_in_other_yaml_styles(repo: Repo, body: str, line: int) -> None:
     write_record(repo)
+    seal_march(repo)
     repo.write(NP, NOTICE.split("body:")[0] + body)
     assert_problems(repo, f"{NP}:{line}: {PHONE_IN_BODY}")
 
 
 def test_unknown_notice_kind_lists_choices_in_chinese(repo: Repo) -> None:
     write_record(repo)
+    seal_march(repo)
     repo.write(NP, NOTICE.replace("kind: commendation", "kind: praise"))
     assert_problems(
         repo,
