@@ -14,7 +14,16 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InvalidInput, Problem
-from .load import AnnualFile, NoticeFile, RecordFile, Repository, RubricFile, load_repository, validate_model
+from .load import (
+    AnnualFile,
+    NoticeFile,
+    RecordFile,
+    Repository,
+    RubricFile,
+    SealFile,
+    load_repository,
+    validate_model,
+)
 from .messages import did_you_mean, show
 from .models import Assessor, Event, MonthlyRecord, Organization, Worker
 from .periods import Month, Year
