@@ -143,6 +143,56 @@ AUDIENCE = click.Choice(["public", "internal"])
 @cli.command(context_settings=CONTEXT_SETTINGS)
 @click.argument("period")
 @_root_option
+def new(root: Path, period: str) -> None:
+    """为某月（如 2026-03）每名在岗网格员生成空白考评记录（带中文说明）；已有的记录不会改动。"""
+    from .scaffold import new_records
+
+    parsed = _period(period)
+    if not isinstance(parsed, Month):
+        raise UsageError("gridscore new 只按月生成记录，请写成 2026-03 这样的月份")
+    made = new_records(root, parsed)
+    click.echo(f"已生成 {len(made.written)} 份空白考评记录，{len(made.kept)} 份已有记录保持不变。")
+    for path in made.written:
+        click.echo(f"  {path.relative_to(root).as_posix()}")
+    if made.written:
+        click.echo("填写后运行 gridscore check 检查。")
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="输出文件（默认仓库根目录的 CODEOWNERS）",
+)
+@_root_option
+def codeowners(root: Path, output: Path | None) -> None:
+    """根据 organization.yaml 生成 CODEOWNERS：每个社区的考评记录由有权考评该社区的考评人（git_account）审核。"""
+    from .scaffold import codeowners as render_codeowners
+
+    dataset = load_dataset(root, notices_need_seals=False)
+    target = output or root / "CODEOWNERS"
+    target.write_text(render_codeowners(dataset.organization), encoding="utf-8")
+    click.echo(f"已写入 {target}")
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("base")
+@click.argument("head", required=False)
+@_root_option
+def diff(root: Path, base: str, head: str | None) -> None:
+    """比较两个 git 版本（HEAD 省略时为当前工作区）：输出供合并请求审核的 Markdown 报告，列出校验问题、得分/等次/排名/荣誉的变化、考评标准改动和涉及的已封存考评期。改动有效时退出码为 0。"""
+    from .diff import diff_report
+
+    report, valid = diff_report(root, base, head)
+    click.echo(report, nl=False)
+    if not valid:
+        raise click.exceptions.Exit(1)
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("period")
+@_root_option
 def seal(root: Path, period: str) -> None:
     """封存某月（如 2026-03）或某年（如 2026）的考评结果；有在岗网格员缺记录时拒绝。已封存的考评期有更正公告时，追加记录更正的原值与新值。"""
     from .build import build_date
@@ -230,7 +280,7 @@ def _print_json(data: dict[str, Any]) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code instead of raising."""
     try:
-        cli.main(args=argv, prog_name="gridscore", standalone_mode=False)
+        returned = cli.main(args=argv, prog_name="gridscore", standalone_mode=False)
     except InvalidInput as error:
         for problem in error.problems:
             click.echo(str(problem), err=True)
@@ -239,6 +289,8 @@ def main(argv: list[str] | None = None) -> int:
     except GridscoreError as error:
         click.echo(f"错误：{error}", err=True)
         return 1
+    except click.exceptions.Exit as error:
+        return error.exit_code
     except click.exceptions.Abort:
         click.echo("已取消。", err=True)
         return 130
@@ -258,7 +310,7 @@ def main(argv: list[str] | None = None) -> int:
             err=True,
         )
         return 2
-    return 0
+    return returned if isinstance(returned, int) else 0  # click returns a command's Exit code
 
 
 def _usage_message(error: click.ClickException) -> str:

@@ -192,9 +192,19 @@ def _load_data_file(repo: Repository, path: Path) -> None:
             repo.annual.append(AnnualFile(doc, review, int(relative[0]), relative[2]))
     else:
         record = _validate(repo, doc, MonthlyRecord)
+        folder = Month(int(relative[0]), int(relative[1]))
         if record is not None:
-            folder = Month(int(relative[0]), int(relative[1]))
             repo.records.append(RecordFile(doc, record, folder, relative[2]))
+        else:
+            _validate_metrics_anyway(repo, doc, folder)
+
+
+def _validate_metrics_anyway(repo: Repository, doc: Document, month: Month) -> None:
+    """A record whose header is wrong still gets its metrics checked, so one run lists everything."""
+    metrics = doc.data.get("metrics")
+    rubric = None if repo.rubric_failed else repo.rubric_for(month)
+    if isinstance(metrics, dict) and rubric is not None:
+        validate_model(doc, rubric.metrics_model, metrics, ("metrics",), repo.problems.append)
 
 
 def _classify(parts: tuple[str, ...]) -> str | None:

@@ -93,6 +93,8 @@ def _message(detail: Any, loc: Loc, model: type[BaseModel]) -> str:
         return f"“{name}”{ctx.get('message', detail['msg'])}"
     if kind == "missing":
         return f"缺少必填字段“{loc[-1] if loc else ''}”"
+    if kind in ("int_type", "int_parsing", "int_from_float") and value is None:
+        return f"“{name}”未填写，请填整数（没有就填 0）"
     if kind in ("int_type", "int_parsing", "int_from_float"):
         return f"“{name}”应为整数，实际为 {show(value)}{_number_hint(value)}"
     if kind in ("greater_than_equal", "greater_than"):

@@ -82,6 +82,8 @@ def _period(value: Any) -> Period:
 
 
 def _day(value: Any) -> date:
+    if value is None:
+        raise expect("未填写，格式如 2026-04-02")
     if isinstance(value, datetime):
         raise expect(f"只写日期（如 {value.date()}），不要写时间")
     if isinstance(value, date):

@@ -1,0 +1,301 @@
+"""What a change does to every score: the Markdown report a reviewer reads on a PR.
+
+The base revision (and the head one, when given) is read with ``git archive``
+into a temporary folder, so the user's working tree and index are never
+touched. Both sides are loaded and scored like ``check`` does, then compared
+period by period.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import shutil
+import subprocess
+import tarfile
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import GridscoreError, InvalidInput, Problem
+from .periods import Month, Period, Year
+from .results import Results
+from .seal import differences, figures, notices_without_seals, pending_corrections, verify_seals
+from .validate import Dataset, load_dataset
+
+MARKER = "<!-- gridscore-diff -->"
+TRACKED = ("records", "rubric")
+SHOWN_PROBLEMS = 50
+REPORT_FIELDS = ("total", "grade", "rank", "honors")
+
+
+@dataclass
+class Side:
+    """One revision, loaded and scored (or the problems that stopped it)."""
+
+    label: str
+    dataset: Dataset | None = None
+    results: Results | None = None
+    problems: list[Problem] = field(default_factory=list)
+    files: dict[str, str] = field(default_factory=dict)  # path → content hash
+
+    @property
+    def valid(self) -> bool:
+        return self.dataset is not None and not self.problems
+
+    def figures(self, period: Period) -> dict[str, dict[str, Any]]:
+        if self.results is None or not self.results.has_period(period):
+            return {}
+        return figures(self.results, period)
+
+    def periods(self) -> list[Period]:
+        if self.dataset is None:
+            return []
+        found: list[Period] = list(self.dataset.months())
+        found += [Year(year) for year in self.dataset.years()]
+        return found
+
+
+def load_side(root: Path, label: str) -> Side:
+    side = Side(label, files=_hashes(root))
+    try:
+        dataset = load_dataset(root, notices_need_seals=False)
+    except InvalidInput as error:
+        side.problems = error.problems
+        return side
+    results = Results(dataset)
+    side.dataset, side.results = dataset, results
+    side.problems = notices_without_seals(dataset) + verify_seals(dataset, results)
+    return side
+
+
+def _hashes(root: Path) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for top in TRACKED:
+        folder = root / top
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and not any(part.startswith(".") for part in path.relative_to(root).parts):
+                found[path.relative_to(root).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return found
+
+
+# --- reading a revision ---------------------------------------------------------------
+
+
+def _git(root: Path, *args: str) -> bytes:
+    try:
+        done = subprocess.run(["git", *args], cwd=root, capture_output=True, check=False)
+    except FileNotFoundError:
+        raise GridscoreError("找不到 git 命令：gridscore diff 需要安装 git") from None
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise GridscoreError(f"git {' '.join(args[:2])} 失败：{message[-1] if message else done.returncode}")
+    return done.stdout
+
+
+@contextmanager
+def revision_tree(root: Path, revision: str) -> Iterator[Path]:
+    """The repository's records/ and rubric/ at ``revision``, in a temporary folder."""
+    top = Path(_git(root, "rev-parse", "--show-toplevel").decode().strip())
+    prefix = root.resolve().relative_to(top.resolve()).as_posix()
+    prefix = "" if prefix == "." else prefix + "/"
+    try:
+        commit = _git(root, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}").decode().strip()
+    except GridscoreError:
+        raise GridscoreError(f"找不到版本“{revision}”：请写分支名、标签或提交号，如 origin/main 或 HEAD~1") from None
+    wanted = [
+        f"{prefix}{name}"
+        for name in TRACKED
+        if _git(top, "ls-tree", "--name-only", commit, "--", f"{prefix}{name}").strip()
+    ]
+    folder = Path(tempfile.mkdtemp(prefix="gridscore-diff-"))
+    try:
+        if wanted:
+            archive = _git(top, "archive", "--format=tar", commit, "--", *wanted)
+            with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+                tar.extractall(folder, filter="data")
+        yield folder / prefix if prefix else folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextmanager
+def mixed_tree(records_from: Path, rubric_from: Path) -> Iterator[Path]:
+    """One side's records scored with the other side's rubric (to see what a rubric change moves)."""
+    folder = Path(tempfile.mkdtemp(prefix="gridscore-rubric-"))
+    try:
+        if (records_from / "records").is_dir():
+            shutil.copytree(records_from / "records", folder / "records")
+        if (rubric_from / "rubric").is_dir():
+            shutil.copytree(rubric_from / "rubric", folder / "rubric")
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+# --- the report ---------------------------------------------------------------------------
+
+
+def diff_report(root: Path, base: str, head: str | None) -> tuple[str, bool]:
+    """Markdown for the PR, and whether the head side is valid."""
+    head_label = head or "工作区"
+    with revision_tree(root, base) as base_root:
+        if head is None:
+            return _report(root, base_root, root, base, head_label)
+        with revision_tree(root, head) as head_root:
+            return _report(root, base_root, head_root, base, head_label)
+
+
+def _report(root: Path, base_root: Path, head_root: Path, base: str, head: str) -> tuple[str, bool]:
+    old = load_side(base_root, base)
+    new = load_side(head_root, head)
+    lines = [MARKER, f"## 考评结果变化：`{base}` → `{head}`", ""]
+    changed_files = sorted(
+        path for path in set(old.files) | set(new.files) if old.files.get(path) != new.files.get(path)
+    )
+    lines += _validation(new)
+    periods = sorted({*old.periods(), *new.periods()}, key=_period_key)
+    moved = _result_changes(old, new, periods, lines)
+    lines += _rubric_section(old, new, changed_files, base_root, head_root)
+    lines += _seal_section(new, changed_files, moved)
+    lines += _files_section(changed_files)
+    summary = (
+        f"**{'✅ 校验通过' if new.valid else '❌ 校验未通过'}** · 改动 {len(changed_files)} 个文件 · "
+        f"{sum(len(workers) for workers in moved.values())} 项结果变化（涉及 {len({w for ws in moved.values() for w in ws})} 名网格员）"
+    )
+    lines.insert(2, summary)
+    lines.insert(3, "")
+    return "\n".join(lines).rstrip() + "\n", new.valid
+
+
+def _period_key(period: Period) -> tuple[int, int]:
+    return (period.year, period.month if isinstance(period, Month) else 13)
+
+
+def _validation(new: Side) -> list[str]:
+    if new.valid:
+        return []
+    lines = ["### ❌ 校验问题", "", "合并前请逐条修改（与 `gridscore check` 的输出相同）：", "", "```text"]
+    lines += [str(problem) for problem in new.problems[:SHOWN_PROBLEMS]]
+    if len(new.problems) > SHOWN_PROBLEMS:
+        lines.append(f"……另有 {len(new.problems) - SHOWN_PROBLEMS} 个问题")
+    lines += ["```", ""]
+    return lines
+
+
+def _result_changes(old: Side, new: Side, periods: list[Period], lines: list[str]) -> dict[str, set[str]]:
+    moved: dict[str, set[str]] = {}
+    sections: list[str] = []
+    for period in periods:
+        before, after = old.figures(period), new.figures(period)
+        found = [d for d in differences(before, after, period) if d.field in (*REPORT_FIELDS, "record")]
+        if not found:
+            continue
+        workers = sorted({d.worker for d in found}, key=lambda w: (after.get(w, before.get(w, {})).get("rank", 0), w))
+        moved[str(period)] = set(workers)
+        sections += [f"#### {period.label}（{len(workers)} 人）", ""]
+        columns = ["total", "grade", "rank"] + (["honors"] if isinstance(period, Year) else [])
+        header = {
+            "total": "总分" if isinstance(period, Month) else "年度得分",
+            "grade": "等次",
+            "rank": "排名",
+            "honors": "荣誉",
+        }
+        sections.append("| 网格员 | " + " | ".join(header[c] for c in columns) + " |")
+        sections.append("| --- | " + " | ".join("---" for _ in columns) + " |")
+        for worker in workers:
+            sections.append(
+                f"| {_who(new, old, worker)} | " + " | ".join(_cell(before, after, worker, c) for c in columns) + " |"
+            )
+        sections.append("")
+    if sections:
+        lines += ["### 得分、等次、排名、荣誉的变化", "", "只列出有变化的网格员；“旧 → 新”。", "", *sections]
+    else:
+        lines += ["### 得分、等次、排名、荣誉的变化", "", "没有任何网格员的结果发生变化。", ""]
+    return moved
+
+
+def _who(new: Side, old: Side, worker: str) -> str:
+    for side in (new, old):
+        if side.dataset is not None and worker in side.dataset.workers:
+            return f"{worker} {_escape(side.dataset.workers[worker].name)}"
+    return worker
+
+
+def _cell(before: dict[str, dict[str, Any]], after: dict[str, dict[str, Any]], worker: str, column: str) -> str:
+    if worker not in before:
+        return f"（新增）{_value(after[worker].get(column))}"
+    if worker not in after:
+        return f"{_value(before[worker].get(column))} →（删除）"
+    old, new = before[worker].get(column), after[worker].get(column)
+    return _value(new) if old == new else f"**{_value(old)} → {_value(new)}**"
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, list):
+        return _escape("、".join(value)) or "—"
+    return "—" if value is None else _escape(str(value))
+
+
+def _escape(text: str) -> str:
+    return text.replace("|", "\\|").replace("<", "&lt;")
+
+
+def _rubric_section(old: Side, new: Side, changed: list[str], base_root: Path, head_root: Path) -> list[str]:
+    rubric_files = [path for path in changed if path.startswith("rubric/")]
+    if not rubric_files:
+        return []
+    lines = ["### 考评标准的改动", ""]
+    for path in rubric_files:
+        state = "新增" if path not in old.files else ("删除" if path not in new.files else "修改")
+        lines.append(f"- `{path}`：{state}")
+    if new.dataset is not None and new.results is not None:
+        with mixed_tree(head_root, base_root) as mixed:
+            before = load_side(mixed, "原标准")
+        if before.dataset is None:
+            lines.append("- 现有记录无法按原标准计算（例如用到了新增的事件类型），因此无法单独统计标准改动的影响。")
+        else:
+            count = 0
+            for period in new.periods():
+                count += sum(
+                    1 for d in differences(before.figures(period), new.figures(period), period) if d.field == "total"
+                )
+            lines.append(f"- 按改动后的标准重新计算，**{count}** 项月度或年度得分与按原标准计算的不同。")
+    lines.append("")
+    return lines
+
+
+def _seal_section(new: Side, changed: list[str], moved: dict[str, set[str]]) -> list[str]:
+    if new.dataset is None:
+        return []
+    seals = new.dataset.seals
+    touched = sorted(period for period in moved if period in seals)
+    seal_files = [path for path in changed if path.startswith("records/seals/")]
+    if not touched and not seal_files:
+        return []
+    lines = ["### ⚠️ 涉及已封存的考评期", ""]
+    for period in touched:
+        corrections = [n.stem for n in pending_corrections(new.dataset, seals[period].seal)]
+        note = f"有待记录的更正公告：{'、'.join(corrections)}" if corrections else "没有新的更正公告，合并前必须补上"
+        lines.append(f"- {period}：{len(moved[period])} 名网格员的已公布结果将改变（{note}）")
+    for path in seal_files:
+        lines.append(f"- 封存文件 `{path}` 有改动，请核对只追加了更正记录、原有内容未改")
+    lines.append("")
+    return lines
+
+
+def _files_section(changed: list[str]) -> list[str]:
+    if not changed:
+        return ["没有改动考评记录或考评标准。", ""]
+    shown = changed[:100]
+    lines = ["<details><summary>改动的文件</summary>", ""]
+    lines += [f"- `{path}`" for path in shown]
+    if len(changed) > len(shown):
+        lines.append(f"- ……另有 {len(changed) - len(shown)} 个")
+    lines += ["", "</details>", ""]
+    return lines

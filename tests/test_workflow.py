@@ -1,0 +1,226 @@
+"""The review workflow in a real git repository: seal, correct, diff, new, CODEOWNERS."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from .conftest import Repo
+from .test_scoring import metrics
+
+CORRECTION = """\
+kind: correction
+number: 测试反诈〔2026〕2号
+title: 关于更正2026年3月考评结果的通知
+period: 2026-03
+date: 2026-04-20
+issued_by: 测试街道反诈工作领导小组
+body: |
+  经复核，一名网格员的考评记录登记有误，现予更正。
+"""
+
+COMMENDATION = """\
+kind: commendation
+number: 测试反诈〔2026〕1号
+title: 关于2026年3月考评结果的通报表扬
+period: 2026-03
+date: 2026-04-08
+issued_by: 测试街道反诈工作领导小组
+body: |
+  现予通报表扬。
+"""
+
+
+def git(root: Path, *args: str) -> str:
+    done = subprocess.run(
+        ["git", "-c", "user.name=测试", "-c", "user.email=test@example.invalid", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout
+
+
+@pytest.fixture
+def gitrepo(repo: Repo) -> Repo:
+    """w1 and w2 of c1 assessed for 2026-03 (w3 left in 2026-02), committed."""
+    repo.record("w1", "2026-03")
+    repo.record("w2", "2026-03", metrics=metrics(case="good"))  # 98
+    git(repo.root, "init", "-q", "-b", "main")
+    git(repo.root, "add", "-A")
+    git(repo.root, "commit", "-qm", "三月考评")
+    return repo
+
+
+def commit(repo: Repo, message: str) -> str:
+    git(repo.root, "add", "-A")
+    git(repo.root, "commit", "-qm", message)
+    return git(repo.root, "rev-parse", "HEAD").strip()
+
+
+def test_seal_refuses_while_an_active_worker_has_no_record(repo: Repo) -> None:
+    repo.record("w1", "2026-03")
+    run = repo.run("seal", "2026-03")
+    assert run.code == 1
+    assert run.err == "错误：无法封存2026年3月：以下 1 名在岗网格员还没有考评记录：w2（欧阳娜娜，第一社区）\n"
+    assert not (repo.root / "records/seals").exists()
+
+
+def test_seal_then_a_silent_change_fails_check_naming_the_worker(gitrepo: Repo) -> None:
+    sealed = gitrepo.run("seal", "2026-03")
+    assert sealed.out == "已封存2026年3月的 2 条结果：records/seals/2026-03.yaml\n"
+    seal = (gitrepo.root / "records/seals/2026-03.yaml").read_text(encoding="utf-8")
+    assert '  - {worker: w1, total: "100.00", grade: "优秀", rank: 1, community_rank: 1}' in seal
+    assert gitrepo.run("check").code == 0
+    commit(gitrepo, "封存三月")
+
+    gitrepo.record("w1", "2026-03", metrics=metrics(method="fair"))  # 100 → 96
+    run = gitrepo.run("check")
+    assert run.code == 1
+    assert run.lines[0] == (
+        "records/seals/2026-03.yaml:8: 已封存的2026年3月结果有变化：w1（张三）总分 100.00 → 96.00、排名 1 → 2、社区排名 1 → 2。"
+        "已公布的结果不能悄悄改变：如确需更正，请发布更正公告（records/notices/日期-correction-2026-03.yaml，"
+        "kind: correction，period: 2026-03），再运行 gridscore seal 2026-03 记录更正"
+    )
+    assert run.lines[1] == (
+        "records/seals/2026-03.yaml:9: 已封存的2026年3月结果有变化：w2（欧阳娜娜）排名 2 → 1、社区排名 2 → 1。更正办法见本文件的第一条提示"
+    )
+    refused = gitrepo.run("seal", "2026-03")
+    assert refused.code == 1 and "只能通过更正公告改变" in refused.err
+
+
+def test_correction_keeps_old_and_new_and_the_site_shows_both(gitrepo: Repo, tmp_path: Path) -> None:
+    gitrepo.run("seal", "2026-03")
+    original = (gitrepo.root / "records/seals/2026-03.yaml").read_text(encoding="utf-8")
+    gitrepo.record("w1", "2026-03", metrics=metrics(method="fair"))
+    gitrepo.write("records/notices/2026-04-20-correction-2026-03.yaml", CORRECTION)
+    assert gitrepo.run("check").code == 0  # the correction notice explains the change
+
+    recorded = gitrepo.run("seal", "2026-03")
+    assert recorded.code == 0
+    assert (
+        "记录更正（2026-04-20-correction-2026-03）：5 处变化" in recorded.out
+    )  # w1's total; both ranks and community ranks
+    after = (gitrepo.root / "records/seals/2026-03.yaml").read_text(encoding="utf-8")
+    assert after.startswith(original)  # history is never rewritten, only appended to
+    assert '      - {worker: w1, field: total, old: "100.00", new: "96.00"}' in after
+    assert gitrepo.run("check").code == 0
+    assert "无需改动" in gitrepo.run("seal", "2026-03").out
+
+    site = tmp_path / "site"
+    built = gitrepo.run("build", "--site-dir", str(site))
+    assert built.code == 0, built.err
+    html = (site / "notices/2026-04-20-correction-2026-03/index.html").read_text(encoding="utf-8")
+    assert "更正内容" in html
+    row = html[html.index("张三") :]
+    assert "100.00" in row[:400] and "96.00" in row[:400]
+    ranking = (site / "rankings/2026-03/index.html").read_text(encoding="utf-8")
+    assert "封存公布" in ranking and "关于更正2026年3月考评结果的通知" in ranking
+
+
+def test_notices_need_their_period_sealed_and_take_names_from_the_seal(gitrepo: Repo, tmp_path: Path) -> None:
+    gitrepo.write("records/notices/2026-04-08-commendation-2026-03.yaml", COMMENDATION)
+    run = gitrepo.run("check")
+    assert run.lines[0] == (
+        "records/notices/2026-04-08-commendation-2026-03.yaml:4: 通报表扬所涉的2026年3月结果还没有封存："
+        "请先运行 gridscore seal 2026-03，名单以封存的结果为准"
+    )
+    assert gitrepo.run("seal", "2026-03").code == 0
+    assert gitrepo.run("check").code == 0
+    built = gitrepo.run("build", "--site-dir", str(tmp_path / "site"))
+    assert built.code == 0, built.err
+    html = (tmp_path / "site/notices/2026-04-08-commendation-2026-03/index.html").read_text(encoding="utf-8")
+    assert "张三" in html and "100.00 分" in html and "欧阳*" in html
+
+
+def test_a_year_is_sealed_after_its_months(gitrepo: Repo) -> None:
+    run = gitrepo.run("seal", "2026")
+    assert run.code == 1
+    assert run.err.startswith("错误：无法封存2026年度：该年还有 12 个月没有封存")
+
+
+def test_diff_between_two_commits_names_exactly_the_changed_workers(gitrepo: Repo) -> None:
+    base = git(gitrepo.root, "rev-parse", "HEAD").strip()
+    gitrepo.record("w2", "2026-03", metrics=metrics(case="fair"))  # 98 → 96; w1 stays first
+    head = commit(gitrepo, "更正欧阳娜娜")
+    status_before = git(gitrepo.root, "status", "--porcelain")
+    run = gitrepo.run("diff", base, head)
+    assert run.code == 0, run.err
+    report = run.out
+    assert report.startswith("<!-- gridscore-diff -->\n")
+    assert "**✅ 校验通过** · 改动 1 个文件" in report
+    assert "| w2 欧阳娜娜 | **98.00 → 96.00** | 良好 → 优秀 |" not in report  # grade stays 优秀
+    assert "| w2 欧阳娜娜 | **98.00 → 96.00** | 优秀 | 2 |" in report
+    assert "w1" not in report.split("### 得分")[1].split("<details>")[0]
+    assert "`records/2026/03/c1/w2.yaml`" in report
+    assert git(gitrepo.root, "status", "--porcelain") == status_before  # the work tree is untouched
+
+
+def test_diff_against_the_working_tree_reports_problems_and_sealed_periods(gitrepo: Repo) -> None:
+    gitrepo.run("seal", "2026-03")
+    base = commit(gitrepo, "封存")
+    gitrepo.record("w1", "2026-03", metrics=metrics(method="fair"))  # a sealed result changes, no correction
+    gitrepo.write("rubric/2026.yaml", (gitrepo.root / "rubric/2026.yaml").read_text(encoding="utf-8"))
+    run = gitrepo.run("diff", base)
+    assert run.code == 1
+    assert "**❌ 校验未通过**" in run.out
+    assert "records/seals/2026-03.yaml:8: 已封存的2026年3月结果有变化：w1（张三）" in run.out
+    assert "- 2026-03：2 名网格员的已公布结果将改变（没有新的更正公告，合并前必须补上）" in run.out
+    assert "`records/2026/03/c1/w1.yaml`" in run.out
+    assert git(gitrepo.root, "status", "--porcelain").strip() == "M records/2026/03/c1/w1.yaml"
+
+
+def test_diff_counts_what_a_rubric_change_moves(gitrepo: Repo) -> None:
+    base = git(gitrepo.root, "rev-parse", "HEAD").strip()
+    rubric = (gitrepo.root / "rubric/2026.yaml").read_text(encoding="utf-8")
+    changed = rubric.replace("  - {id: good, label: 良好, ratio: 0.8}", "  - {id: good, label: 良好, ratio: 0.9}")
+    assert changed != rubric
+    gitrepo.write("rubric/2026.yaml", changed)
+    run = gitrepo.run("diff", base)
+    assert run.code == 0, run.out
+    assert "- `rubric/2026.yaml`：修改" in run.out
+    # w2's case_assistance is "good": its March total and its 2026 annual score move
+    assert "按改动后的标准重新计算，**2** 项月度或年度得分与按原标准计算的不同" in run.out
+    assert "| w2 欧阳娜娜 | **98.00 → 99.00** |" in run.out
+
+
+def test_diff_explains_an_unknown_revision(gitrepo: Repo) -> None:
+    run = gitrepo.run("diff", "no-such-branch")
+    assert run.code == 1
+    assert run.err == "错误：找不到版本“no-such-branch”：请写分支名、标签或提交号，如 origin/main 或 HEAD~1\n"
+
+
+def test_new_writes_blank_records_and_never_overwrites(repo: Repo) -> None:
+    existing = repo.record("w1", "2026-04")
+    before = (repo.root / existing).read_text(encoding="utf-8")
+    run = repo.run("new", "2026-04")
+    assert run.code == 0, run.err
+    assert run.out.startswith("已生成 1 份空白考评记录，1 份已有记录保持不变。")
+    assert (repo.root / existing).read_text(encoding="utf-8") == before
+    blank = (repo.root / "records/2026/04/c1/w2.yaml").read_text(encoding="utf-8")
+    assert "# 2026年4月月度考评记录：欧阳娜娜（w2，第一社区第二网格）" in blank
+    assert "case_assistance:" in blank and "等级：优秀 excellent" in blank
+    assert not (repo.root / "records/2026/04/c2").exists()  # w3 left in 2026-02
+    check = repo.run("check")
+    assert check.code == 1
+    assert "records/2026/04/c1/w2.yaml:11: “tasks_assigned”未填写，请填整数（没有就填 0）" in check.lines
+    assert any("涉诈案件协查（case_assistance）的等级未填写" in line for line in check.lines)
+    again = repo.run("new", "2026-04")
+    assert again.out.startswith("已生成 0 份空白考评记录，2 份已有记录保持不变。")
+
+
+def test_codeowners_from_the_organization(repo: Repo) -> None:
+    org = (repo.root / "records/organization.yaml").read_text(encoding="utf-8")
+    org = org.replace("communities: all}", "communities: all, git_account: li-si}").replace(
+        "communities: [c2]}", "communities: [c2], git_account: '@zhao-liu'}"
+    )
+    repo.write("records/organization.yaml", org)
+    run = repo.run("codeowners")
+    assert run.code == 0, run.err
+    owners = (repo.root / "CODEOWNERS").read_text(encoding="utf-8")
+    assert "/records/*/*/c1/ @li-si\n" in owners
+    assert "/records/*/*/c2/ @li-si @zhao-liu\n" in owners
+    assert "/rubric/ @li-si\n" in owners
