@@ -87,6 +87,7 @@ def build(root: Path, audience: Audience, site_dir: Path | None = None) -> Build
     staging_parent = target.parent
     staging_parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=staging_parent))
+    staging.chmod(0o755)  # mkdtemp makes it private; a web server must be able to read the site
     try:
         write_docs(docs_dir, files)
         run_mkdocs(project, docs_dir, staging, site, today)
