@@ -209,9 +209,9 @@ def _result_changes(old: Side, new: Side, periods: list[Period], lines: list[str
         sections.append("| 网格员 | " + " | ".join(header[c] for c in columns) + " |")
         sections.append("| --- | " + " | ".join("---" for _ in columns) + " |")
         for worker in workers:
-            sections.append(
-                f"| {_who(new, old, worker)} | " + " | ".join(_cell(before, after, worker, c) for c in columns) + " |"
-            )
+            state = "（新增）" if worker not in before else ("（删除）" if worker not in after else "")
+            cells = " | ".join(_cell(before, after, worker, c) for c in columns)
+            sections.append(f"| {_who(new, old, worker)}{state} | {cells} |")
         sections.append("")
     if sections:
         lines += ["### 得分、等次、排名、荣誉的变化", "", "只列出有变化的网格员；“旧 → 新”。", "", *sections]
@@ -229,9 +229,9 @@ def _who(new: Side, old: Side, worker: str) -> str:
 
 def _cell(before: dict[str, dict[str, Any]], after: dict[str, dict[str, Any]], worker: str, column: str) -> str:
     if worker not in before:
-        return f"（新增）{_value(after[worker].get(column))}"
+        return _value(after[worker].get(column))
     if worker not in after:
-        return f"{_value(before[worker].get(column))} →（删除）"
+        return f"~~{_value(before[worker].get(column))}~~"
     old, new = before[worker].get(column), after[worker].get(column)
     return _value(new) if old == new else f"**{_value(old)} → {_value(new)}**"
 
