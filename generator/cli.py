@@ -259,6 +259,26 @@ def serve(root: Path, audience: str, port: int) -> None:
     )
 
 
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("kind", required=False, type=click.Choice(["record", "annual", "organization", "notice"]))
+@click.option("--write", "write", is_flag=True, help="写入 schemas/*.schema.json 和 .vscode/settings.json，供 VS Code 补全和查错")
+@_root_option
+def schema(root: Path, kind: str | None, write: bool) -> None:
+    """输出考评记录（record）、年度评议（annual）、组织信息（organization）、公告（notice）的 JSON Schema，带中文说明；省略类型时全部输出。"""
+    from .load import load_repository
+    from .schema import all_schemas, schema_for, write_schemas
+
+    repo = load_repository(root)
+    if not repo.rubrics:
+        raise InvalidInput([p for p in repo.problems if p.path.startswith("rubric")])
+    rubric = repo.rubrics[-1].rubric
+    if write:
+        for path in write_schemas(root, rubric):
+            click.echo(f"已写入 {path.relative_to(root).as_posix()}")
+        return
+    _print_json(schema_for(kind, rubric) if kind else all_schemas(rubric))
+
+
 def _period(text: str) -> Month | Year:
     try:
         return parse_period(text)

@@ -73,6 +73,7 @@ def blank_record(rubric: Rubric, month: Month, worker_id: str, who: str, assesso
     levels = " / ".join(f"{level.label} {level.id}" for level in rubric.levels)
     levels_no_none = " / ".join(f"{level.label} {level.id}" for level in rubric.levels if level.id != "none")
     lines = [
+        "# yaml-language-server: $schema=../../../../schemas/record.schema.json",
         f"# {month.label}月度考评记录：{who}",
         f"# 由 gridscore new {month} 生成。请把每个空白处填上，填完运行 gridscore check；",
         f"# 计分规则见 {rubric.title}（rubric/{rubric.version}.yaml）。数字只填整数，部分不能大于整体。",
