@@ -32,6 +32,10 @@ class Level(_Model):
     ratio: Decimal = Field(ge=0, le=1)
     description: str | None = None
 
+    @cached_property
+    def ratio_exact(self) -> Fraction:
+        return Fraction(self.ratio)
+
 
 class ScaleValue(_Model):
     id: Id
@@ -54,6 +58,14 @@ class Term(_Model):
         names = [self.part, self.whole] if self.method == "ratio" else [self.count]
         return [name for name in names if name]
 
+    @cached_property
+    def points_exact(self) -> Fraction:
+        return Fraction(self.points)
+
+    @cached_property
+    def per_exact(self) -> Fraction:
+        return Fraction(self.per or 0)
+
 
 class Item(_Model):
     id: Id
@@ -64,6 +76,10 @@ class Item(_Model):
     terms: list[Term] = Field(default_factory=list)
     allow_none: bool = True
     description: str | None = None
+
+    @cached_property
+    def points_exact(self) -> Fraction:
+        return Fraction(self.points)
 
 
 class Category(_Model):
@@ -91,9 +107,13 @@ class EventKind(_Model):
         return self.amount_min is not None
 
     def points_for(self, parameter: str | None) -> Fraction:
+        return self.points_table[parameter or ""] if isinstance(self.points, dict) else self.points_table[""]
+
+    @cached_property
+    def points_table(self) -> dict[str, Fraction]:
         if isinstance(self.points, dict):
-            return Fraction(self.points[parameter or ""])
-        return Fraction(self.points)
+            return {key: Fraction(value) for key, value in self.points.items()}
+        return {"": Fraction(self.points)}
 
 
 class Grade(_Model):
@@ -167,6 +187,10 @@ class Rubric(_Model):
     changes: list[Text] = Field(default_factory=list)
 
     # --- lookups -------------------------------------------------------------
+
+    @cached_property
+    def bonus_cap_exact(self) -> Fraction:
+        return Fraction(self.bonus_cap)
 
     @cached_property
     def items(self) -> list[Item]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, TypeVar
 
-from .numbers import ZERO, exact, round2
+from .numbers import ZERO, round2
 from .periods import Month
 from .rubric import Grade, Item, Rubric, Term
 from .validate import Entry, EventEntry
@@ -98,19 +98,20 @@ class MonthlyResult:
 
 
 def score_term(term: Term, counts: dict[str, int]) -> TermScore:
-    points = exact(term.points)
+    points = term.points_exact
     if term.method == "ratio":
         assert term.part is not None and term.whole is not None
         part, whole = counts[term.part], counts[term.whole]
         if whole == 0:
             return TermScore(term, points, part, whole)  # no task this month: full points
-        ratio = Fraction(part, whole)
-        if term.cap_at_one:
-            ratio = min(ratio, Fraction(1))
-        return TermScore(term, points * ratio, part, whole)
+        if term.cap_at_one and part > whole:
+            return TermScore(term, points, part, whole)
+        # one Fraction built from integers: points × part / whole
+        value = Fraction(points.numerator * part, points.denominator * whole)
+        return TermScore(term, value, part, whole)
     assert term.count is not None and term.per is not None
     count = counts[term.count]
-    return TermScore(term, min(exact(term.per) * count, points), count=count)
+    return TermScore(term, min(term.per_exact * count, points), count=count)
 
 
 def score_item(item: Item, value: Any, rubric: Rubric, deductions: list[tuple[EventEntry, Fraction]]) -> ItemScore:
@@ -118,7 +119,7 @@ def score_item(item: Item, value: Any, rubric: Rubric, deductions: list[tuple[Ev
     level: str | None = None
     if item.method == "level":
         level = value
-        raw = exact(rubric.level_by_id[level].ratio) * exact(item.points)
+        raw = rubric.level_by_id[level].ratio_exact * item.points_exact
     else:
         terms = [score_term(term, value) for term in item.terms]
         raw = sum((term.value for term in terms), ZERO)
@@ -148,7 +149,7 @@ def score_entry(entry: Entry) -> MonthlyResult:
     categories = {
         category.id: sum((items[item.id].score for item in category.items), ZERO) for category in rubric.categories
     }
-    bonus = min(sum((points for _, points in bonuses), ZERO), exact(rubric.bonus_cap))
+    bonus = min(sum((points for _, points in bonuses), ZERO), rubric.bonus_cap_exact)
     deducted = sum((points for _, points in total_deductions), ZERO)
     total = max(ZERO, sum(categories.values(), ZERO) + bonus - deducted)
     vetoed = any(event.kind.veto for event in entry.events)
