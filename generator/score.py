@@ -9,11 +9,11 @@ the rounded items, so a resident can redo it with a calculator.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, TypeVar
 
-from .numbers import ZERO, round2
+from .numbers import ZERO
 from .periods import Month
 from .rubric import Grade, Item, Rubric, Term
 from .validate import Entry, EventEntry
@@ -33,11 +33,30 @@ class TermScore:
 @dataclass(frozen=True)
 class ItemScore:
     item: Item
-    exact: Fraction  # Σ terms, or level ratio × points, before deductions
+    counts: Any  # the item's metrics: a dict of counts, or a level id
+    numerator: int  # the exact value before deductions, as numerator / denominator
+    denominator: int
     deductions: list[tuple[EventEntry, Fraction]]
-    score: Fraction  # max(0, exact − deductions), rounded half-up
-    terms: list[TermScore] = field(default_factory=list)
-    level: str | None = None
+    cents: int  # max(0, exact − deductions), rounded half-up, in hundredths
+
+    @property
+    def score(self) -> Fraction:
+        return Fraction(self.cents, 100)
+
+    @property
+    def exact(self) -> Fraction:
+        return Fraction(self.numerator, self.denominator)
+
+    @property
+    def level(self) -> str | None:
+        return self.counts if self.item.method == "level" else None
+
+    @property
+    def terms(self) -> list[TermScore]:
+        """Each addend of a formula item, for explanations (computed on demand)."""
+        if self.item.method == "level":
+            return []
+        return [score_term(term, self.counts) for term in self.item.terms]
 
     @property
     def deducted(self) -> Fraction:
@@ -115,17 +134,29 @@ def score_term(term: Term, counts: dict[str, int]) -> TermScore:
 
 
 def score_item(item: Item, value: Any, rubric: Rubric, deductions: list[tuple[EventEntry, Fraction]]) -> ItemScore:
-    terms: list[TermScore] = []
-    level: str | None = None
+    """Exact value in integers (this runs for every item of every record), then one rounding."""
     if item.method == "level":
-        level = value
-        raw = rubric.level_by_id[level].ratio_exact * item.points_exact
+        exact_value = rubric.level_by_id[value].ratio_exact * item.points_exact
+        numerator, denominator = exact_value.numerator, exact_value.denominator
     else:
-        terms = [score_term(term, value) for term in item.terms]
-        raw = sum((term.value for term in terms), ZERO)
-    taken = sum((points for _, points in deductions), ZERO)
-    score = round2(max(ZERO, raw - taken))
-    return ItemScore(item, raw, deductions, score, terms, level)
+        numerator, denominator = 0, 1
+        for term in item.terms:
+            points = term.points_exact
+            if term.method == "ratio":
+                part, whole = value[term.part], value[term.whole]
+                if whole == 0 or (term.cap_at_one and part >= whole):  # no task, or over-fulfilled: full points
+                    n, d = points.numerator, points.denominator
+                else:
+                    n, d = points.numerator * part, points.denominator * whole
+            else:
+                capped = min(term.per_exact * value[term.count], points)
+                n, d = capped.numerator, capped.denominator
+            numerator, denominator = numerator * d + n * denominator, denominator * d
+    left_n, left_d = numerator, denominator
+    for _, points in deductions:
+        left_n, left_d = left_n * points.denominator - points.numerator * left_d, left_d * points.denominator
+    cents = max(0, (left_n * 200 + left_d) // (2 * left_d))  # half-up; never below 0 (扣完为止)
+    return ItemScore(item, value, numerator, denominator, deductions, cents)
 
 
 def score_entry(entry: Entry) -> MonthlyResult:
@@ -147,7 +178,8 @@ def score_entry(entry: Entry) -> MonthlyResult:
         item.id: score_item(item, entry.metrics[item.id], rubric, item_deductions[item.id]) for item in rubric.items
     }
     categories = {
-        category.id: sum((items[item.id].score for item in category.items), ZERO) for category in rubric.categories
+        category.id: Fraction(sum(items[item.id].cents for item in category.items), 100)
+        for category in rubric.categories
     }
     bonus = min(sum((points for _, points in bonuses), ZERO), rubric.bonus_cap_exact)
     deducted = sum((points for _, points in total_deductions), ZERO)
