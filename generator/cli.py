@@ -158,6 +158,57 @@ def new(root: Path, period: str) -> None:
         click.echo("填写后运行 gridscore check 检查。")
 
 
+@cli.command("export", context_settings=CONTEXT_SETTINGS)
+@click.argument("period")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@_root_option
+def export_command(root: Path, period: str, file: Path) -> None:
+    """把某月（如 2026-10）的考评记录导出为 Excel 填写表（.xlsx），供考评组在 Excel 或 WPS 中填写。"""
+    from .excel import export_workbook
+
+    parsed = _period(period)
+    if not isinstance(parsed, Month):
+        raise UsageError("gridscore export 只按月导出，请写成 2026-10 这样的月份")
+    if file.suffix.lower() != ".xlsx":
+        raise UsageError(f"导出文件应以 .xlsx 结尾，实际为“{file.name}”")
+    summary = export_workbook(root, parsed, file)
+    results = {"sealed": "，含已封存的考评结果", "computed": "，含考评结果（供核对）"}.get(summary.results or "", "")
+    click.echo(
+        f"已导出 {parsed.label}：{summary.workers} 名在岗网格员，已有记录 {summary.prefilled} 份，"
+        f"事件 {summary.events} 条{results} → {file}"
+    )
+    click.echo(f"填好后运行 gridscore import {file} 导入。")
+
+
+@cli.command("import", context_settings=CONTEXT_SETTINGS)
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@_root_option
+def import_command(root: Path, file: Path) -> None:
+    """导入用 gridscore export 生成并填好的 Excel 表：按 check 的规则检查，全部无误才写入考评记录；有问题时逐条指出工作表和单元格，不写入任何文件。"""
+    from .excel import ImportRefused, import_workbook
+
+    try:
+        summary = import_workbook(root, file, str(file))
+    except ImportRefused as refused:
+        for line in refused.lines:
+            click.echo(line, err=True)
+        click.echo(f"发现 {len(refused.lines)} 个问题，没有写入任何文件。请在表格中逐条修改后重新导入。", err=True)
+        raise click.exceptions.Exit(1) from None
+    written = len(summary.created) + len(summary.updated)
+    click.echo(
+        f"已导入 {summary.month.label}：新建 {len(summary.created)} 份、更新 {len(summary.updated)} 份考评记录，"
+        f"{summary.unchanged} 份没有变化。"
+    )
+    for path in [*summary.created, *summary.updated]:
+        click.echo(f"  {path.relative_to(root).as_posix() if path.is_relative_to(root) else path}")
+    if summary.kept:
+        click.echo(f"以下网格员的行是空的，已有的记录保持不变：{'、'.join(summary.kept)}")
+    if summary.unrelated:
+        click.echo(f"注意：仓库中另有 {summary.unrelated} 个与本次导入无关的问题，请运行 gridscore check 查看。")
+    if written:
+        click.echo(f"运行 gridscore score {summary.month} 查看结果，git diff 查看改动。")
+
+
 @cli.command(context_settings=CONTEXT_SETTINGS)
 @click.option(
     "--output",
@@ -261,7 +312,9 @@ def serve(root: Path, audience: str, port: int) -> None:
 
 @cli.command(context_settings=CONTEXT_SETTINGS)
 @click.argument("kind", required=False, type=click.Choice(["record", "annual", "organization", "notice"]))
-@click.option("--write", "write", is_flag=True, help="写入 schemas/*.schema.json 和 .vscode/settings.json，供 VS Code 补全和查错")
+@click.option(
+    "--write", "write", is_flag=True, help="写入 schemas/*.schema.json 和 .vscode/settings.json，供 VS Code 补全和查错"
+)
 @_root_option
 def schema(root: Path, kind: str | None, write: bool) -> None:
     """输出考评记录（record）、年度评议（annual）、组织信息（organization）、公告（notice）的 JSON Schema，带中文说明；省略类型时全部输出。"""

@@ -7,9 +7,11 @@ files and reports what is wrong inside each file.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import re
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -112,9 +114,49 @@ def load_repository(root: Path) -> Repository:
             repo.organization = _validate(repo, doc, Organization)
     else:
         repo.problems.append(Problem(f"{RECORDS}/{ORGANIZATION}", 0, "缺少组织信息文件 organization.yaml"))
-    for path in _yaml_files(records_dir):
-        _load_data_file(repo, path)
+    _load_data_files(repo, _yaml_files(records_dir))
     return repo
+
+
+# A county has tens of thousands of records: parse them on every core.
+PARALLEL_FROM = 2000
+_FORKED: Repository | None = None  # the parent's repository, inherited by forked workers
+
+
+def _load_data_files(repo: Repository, paths: list[Path]) -> None:
+    workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    if len(paths) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        for path in paths:
+            _load_data_file(repo, path)
+        return
+    global _FORKED
+    _FORKED = repo
+    size = -(-len(paths) // (workers * 4))
+    chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            for part in pool.map(_load_chunk, chunks):
+                repo.records += part.records
+                repo.annual += part.annual
+                repo.notices += part.notices
+                repo.seals += part.seals
+                repo.problems += part.problems
+    finally:
+        _FORKED = None
+
+
+def _load_chunk(paths: list[Path]) -> Repository:
+    """In a worker: load some files; send back records and reviews without their text."""
+    assert _FORKED is not None
+    part = Repository(root=_FORKED.root, rubrics=_FORKED.rubrics, rubric_failed=_FORKED.rubric_failed)
+    for path in paths:
+        _load_data_file(part, path)
+    for record in part.records:
+        record.doc = record.doc.lighten()
+    for review in part.annual:
+        review.doc = review.doc.lighten()
+    part.rubrics = []
+    return part
 
 
 def _yaml_files(folder: Path) -> list[Path]:

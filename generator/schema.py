@@ -60,7 +60,8 @@ def _record_details(schema: dict[str, Any], rubric: Rubric) -> None:
             prop.update(
                 {
                     "title": item.name,
-                    "description": f"{item.name}（{item.points} 分）的等级：" + "、".join(f"{lv.label} {lv.id}" for lv in allowed),
+                    "description": f"{item.name}（{item.points} 分）的等级："
+                    + "、".join(f"{lv.label} {lv.id}" for lv in allowed),
                     "enum": [v for level in allowed for v in (level.id, level.label)],
                 }
             )

@@ -211,7 +211,7 @@ def seal_period(dataset: Dataset, results: Results, period: Period, today: date)
         )
     notice = pending[-1]
     text = (
-        existing.doc.text.rstrip("\n")
+        existing.doc.full_text().rstrip("\n")
         + "\n"
         + render_correction(notice.stem, today, changed, has_block=bool(seal.corrections))
     )

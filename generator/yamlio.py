@@ -43,12 +43,29 @@ class YamlProblem(Exception):
 
 @dataclass
 class Document:
-    """A loaded file: its display path, its text and the plain data in it."""
+    """A loaded file: its display path, its text and the plain data in it.
+
+    A document may travel light (``text`` and ``data`` dropped, e.g. when
+    records are parsed in worker processes): its text is then read again from
+    ``source`` the first time a line number is needed.
+    """
 
     path: str
-    text: str
+    text: str | None
     data: Any
     _nodes: yaml.Node | None = field(default=None, repr=False)
+    source: Path | None = field(default=None, repr=False)
+
+    def lighten(self) -> Document:
+        """The same document without its text and data (cheap to send between processes)."""
+        return Document(self.path, None, None, source=self.source)
+
+    def full_text(self) -> str:
+        if self.text is None:
+            if self.source is None:
+                return ""
+            self.text = decode(self.source.read_bytes())
+        return self.text
 
     def problem(self, loc: Sequence[str | int], message: str) -> Problem:
         return Problem(self.path, self.line_of(loc), message)
@@ -65,15 +82,16 @@ class Document:
         if node.style == "|":  # a literal block: each line of the value is a line of the file
             return node.start_mark.line + 2 + node.value.count("\n", 0, position)
         # Folded, plain and quoted text is re-flowed by YAML: look for the needle in the source.
-        source = self.text[node.start_mark.index : node.end_mark.index]
+        text = self.full_text()
+        source = text[node.start_mark.index : node.end_mark.index]
         offset = source.find(needle)
         if offset < 0:
             return line
-        return self.text.count("\n", 0, node.start_mark.index + offset) + 1
+        return text.count("\n", 0, node.start_mark.index + offset) + 1
 
     def _walk(self, loc: Sequence[str | int]) -> tuple[int, yaml.Node | None]:
         if self._nodes is None:
-            self._nodes = yaml.compose(self.text, Loader=_BaseLoader)
+            self._nodes = yaml.compose(self.full_text(), Loader=_BaseLoader)
         node = self._nodes
         if node is None:
             return 1, None
@@ -100,7 +118,9 @@ class Document:
 def read_document(path: Path, display: str) -> Document:
     """Load one file or raise ``YamlProblem`` saying what is wrong and where."""
     raw = path.read_bytes()
-    return parse_document(raw, display)
+    doc = parse_document(raw, display)
+    doc.source = path
+    return doc
 
 
 def parse_document(raw: bytes, display: str) -> Document:

@@ -107,7 +107,9 @@ def test_write_gives_files_and_vscode_settings(repo: Repo) -> None:
     assert run.code == 0, run.err
     settings = json.loads((repo.root / ".vscode/settings.json").read_text(encoding="utf-8"))
     assert settings["yaml.schemas"]["./schemas/record.schema.json"] == GLOBS["record"]
-    assert json.loads((repo.root / "schemas/notice.schema.json").read_text(encoding="utf-8"))["title"].startswith("公告")
+    assert json.loads((repo.root / "schemas/notice.schema.json").read_text(encoding="utf-8"))["title"].startswith(
+        "公告"
+    )
 
 
 def test_scaffolded_records_point_editors_at_the_schema(repo: Repo) -> None:

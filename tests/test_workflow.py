@@ -206,7 +206,7 @@ def test_new_writes_blank_records_and_never_overwrites(repo: Repo) -> None:
     assert not (repo.root / "records/2026/04/c2").exists()  # w3 left in 2026-02
     check = repo.run("check")
     assert check.code == 1
-    assert "records/2026/04/c1/w2.yaml:11: “tasks_assigned”未填写，请填整数（没有就填 0）" in check.lines
+    assert "records/2026/04/c1/w2.yaml:12: “tasks_assigned”未填写，请填整数（没有就填 0）" in check.lines
     assert any("涉诈案件协查（case_assistance）的等级未填写" in line for line in check.lines)
     again = repo.run("new", "2026-04")
     assert again.out.startswith("已生成 0 份空白考评记录，2 份已有记录保持不变。")
