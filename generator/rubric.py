@@ -216,9 +216,23 @@ class Rubric(_Model):
     def grade_by_id(self) -> dict[str, Grade]:
         return {grade.id: grade for grade in self.grades}
 
+    @cached_property
+    def grade_floors(self) -> list[tuple[Fraction, Grade]]:
+        """Grades from the highest down, each with its lower bound as a Fraction."""
+        return [(Fraction(g.min), g) for g in sorted(self.grades, key=lambda grade: grade.min, reverse=True)]
+
+    @cached_property
+    def level_values(self) -> dict[tuple[str, str], Fraction]:
+        """(item id, level id) → the points that level gives that item."""
+        return {
+            (item.id, level.id): level.ratio_exact * item.points_exact
+            for item in self.items
+            if item.method == "level"
+            for level in self.levels
+        }
+
     def grade_for(self, total: Fraction, vetoed: bool) -> Grade:
-        grades = sorted(self.grades, key=lambda grade: grade.min, reverse=True)
-        grade = next(g for g in grades if total >= Fraction(g.min))
+        grade = next(g for floor, g in self.grade_floors if total >= floor)
         cap = self.grade_by_id[self.veto_grade_cap]
         if vetoed and grade.min > cap.min:
             return cap

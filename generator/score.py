@@ -136,7 +136,7 @@ def score_term(term: Term, counts: dict[str, int]) -> TermScore:
 def score_item(item: Item, value: Any, rubric: Rubric, deductions: list[tuple[EventEntry, Fraction]]) -> ItemScore:
     """Exact value in integers (this runs for every item of every record), then one rounding."""
     if item.method == "level":
-        exact_value = rubric.level_by_id[value].ratio_exact * item.points_exact
+        exact_value = rubric.level_values[(item.id, value)]
         numerator, denominator = exact_value.numerator, exact_value.denominator
     else:
         numerator, denominator = 0, 1
@@ -181,9 +181,13 @@ def score_entry(entry: Entry) -> MonthlyResult:
         category.id: Fraction(sum(items[item.id].cents for item in category.items), 100)
         for category in rubric.categories
     }
-    bonus = min(sum((points for _, points in bonuses), ZERO), rubric.bonus_cap_exact)
-    deducted = sum((points for _, points in total_deductions), ZERO)
-    total = max(ZERO, sum(categories.values(), ZERO) + bonus - deducted)
+    items_cents = sum(score.cents for score in items.values())
+    if bonuses or total_deductions:
+        bonus = min(sum((points for _, points in bonuses), ZERO), rubric.bonus_cap_exact)
+        deducted = sum((points for _, points in total_deductions), ZERO)
+        total = max(ZERO, Fraction(items_cents, 100) + bonus - deducted)
+    else:  # most records: the total is just the items added up
+        bonus, total = ZERO, Fraction(items_cents, 100)
     vetoed = any(event.kind.veto for event in entry.events)
     return MonthlyResult(
         entry=entry,
