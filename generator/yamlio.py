@@ -270,7 +270,7 @@ def _construct_int(loader: yaml.BaseLoader, node: yaml.ScalarNode) -> int | str:
     # YAML 1.1 reads 010 as octal 8 and 1:30 as 90; keep such text as text so
     # validation reports it instead of silently using a surprising number.
     text = node.value
-    if _PLAIN_INT.fullmatch(text):
+    if _PLAIN_INT.fullmatch(text) and len(text) <= 30:  # longer is no count; keep it as text
         return int(text)
     return text
 
