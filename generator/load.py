@@ -23,7 +23,7 @@ from .messages import translate
 from .models import AnnualReview, MonthlyRecord, Notice, Organization, Seal
 from .periods import Month
 from .rubric import Rubric, check_rubric
-from .yamlio import Document, YamlProblem, read_document
+from .yamlio import MAX_BYTES, ORGANIZATION_MAX_BYTES, Document, YamlProblem, read_document
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -108,7 +108,7 @@ def load_repository(root: Path) -> Repository:
     _load_rubrics(repo)
     org_path = records_dir / ORGANIZATION
     if org_path.is_file():
-        doc = _read(repo, org_path)
+        doc = _read(repo, org_path, limit=ORGANIZATION_MAX_BYTES)
         if doc is not None:
             repo.organization_doc = doc
             repo.organization = _validate(repo, doc, Organization)
@@ -262,10 +262,10 @@ def _classify(parts: tuple[str, ...]) -> str | None:
     return None
 
 
-def _read(repo: Repository, path: Path) -> Document | None:
+def _read(repo: Repository, path: Path, limit: int = MAX_BYTES) -> Document | None:
     shown = display_path(path, repo.root)
     try:
-        doc = read_document(path, shown)
+        doc = read_document(path, shown, limit)
     except YamlProblem as problem:
         repo.problems.append(Problem(shown, problem.line, problem.message))
         return None

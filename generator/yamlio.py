@@ -19,6 +19,8 @@ import yaml
 from .errors import Problem
 
 MAX_BYTES = 1024 * 1024
+# organization.yaml lists every worker: a city's (30,000 workers) is about 5 MB.
+ORGANIZATION_MAX_BYTES = 64 * 1024 * 1024
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -64,7 +66,7 @@ class Document:
         if self.text is None:
             if self.source is None:
                 return ""
-            self.text = decode(self.source.read_bytes())
+            self.text = decode(self.source.read_bytes(), limit=None)  # already accepted once
         return self.text
 
     def problem(self, loc: Sequence[str | int], message: str) -> Problem:
@@ -115,16 +117,16 @@ class Document:
         return line, node
 
 
-def read_document(path: Path, display: str) -> Document:
+def read_document(path: Path, display: str, limit: int = MAX_BYTES) -> Document:
     """Load one file or raise ``YamlProblem`` saying what is wrong and where."""
     raw = path.read_bytes()
-    doc = parse_document(raw, display)
+    doc = parse_document(raw, display, limit)
     doc.source = path
     return doc
 
 
-def parse_document(raw: bytes, display: str) -> Document:
-    text = decode(raw)
+def parse_document(raw: bytes, display: str, limit: int = MAX_BYTES) -> Document:
+    text = decode(raw, limit)
     if "&" in text or "*" in text or "!" in text:
         _refuse_anchors_and_tags(text)
     try:
@@ -143,11 +145,12 @@ def parse_document(raw: bytes, display: str) -> Document:
     return Document(display, text, data)
 
 
-def decode(raw: bytes) -> str:
+def decode(raw: bytes, limit: int | None = MAX_BYTES) -> str:
     """Decode UTF-8 (a BOM is fine) or explain which encoding it seems to be."""
-    if len(raw) > MAX_BYTES:
+    if limit is not None and len(raw) > limit:
+        size = f"{limit // (1024 * 1024)} MiB"
         raise YamlProblem(
-            1, f"文件大小为 {len(raw):,} 字节，超过了单个文件 1 MiB（{MAX_BYTES:,} 字节）的上限，请检查是否放错了文件"
+            1, f"文件大小为 {len(raw):,} 字节，超过了单个文件 {size}（{limit:,} 字节）的上限，请检查是否放错了文件"
         )
     if raw.startswith(_UTF8_BOM):
         raw = raw[len(_UTF8_BOM) :]

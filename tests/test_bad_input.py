@@ -1385,3 +1385,13 @@ def test_root_before_the_command_in_process(repo: Repo) -> None:
         SUMMARY.format(1),
     ]
     assert "Traceback" not in run.err
+
+
+def test_organization_of_a_city_may_exceed_one_mib(repo: Repo) -> None:
+    """organization.yaml lists every worker: a city's is several MiB; records keep the 1 MiB limit."""
+    org = (repo.root / "records/organization.yaml").read_text(encoding="utf-8")
+    padding = "".join(f"# 备注行 {i:06d}：{'网格' * 40}\n" for i in range(6000))
+    repo.write("records/organization.yaml", padding + org)
+    assert (repo.root / "records/organization.yaml").stat().st_size > 1024 * 1024
+    write_record(repo)
+    assert_ok(repo)
