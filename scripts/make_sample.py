@@ -847,7 +847,7 @@ def gridscore(*args: str, on: str) -> None:
     import subprocess
     import sys
 
-    day = datetime.datetime.strptime(on, "%Y-%m-%d").replace(tzinfo=datetime.timezone.utc)
+    day = datetime.datetime.strptime(on, "%Y-%m-%d").replace(tzinfo=datetime.UTC)
     env = {**os.environ, "SOURCE_DATE_EPOCH": str(int(day.timestamp()))}
     subprocess.run(
         [sys.executable, "-m", "generator", *args, "--root", str(ROOT)], env=env, check=True, stdout=subprocess.DEVNULL
