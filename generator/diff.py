@@ -162,7 +162,7 @@ def _report(root: Path, base_root: Path, head_root: Path, base: str, head: str) 
     periods = sorted({*old.periods(), *new.periods()}, key=_period_key)
     moved = _result_changes(old, new, periods, lines)
     lines += _rubric_section(old, new, changed_files, base_root, head_root)
-    lines += _seal_section(new, changed_files, moved)
+    lines += _seal_section(new, changed_files, moved, old.files)
     lines += _files_section(changed_files)
     summary = (
         f"**{'✅ 校验通过' if new.valid else '❌ 校验未通过'}** · 改动 {len(changed_files)} 个文件 · "
@@ -270,7 +270,7 @@ def _rubric_section(old: Side, new: Side, changed: list[str], base_root: Path, h
     return lines
 
 
-def _seal_section(new: Side, changed: list[str], moved: dict[str, set[str]]) -> list[str]:
+def _seal_section(new: Side, changed: list[str], moved: dict[str, set[str]], old_files: dict[str, str]) -> list[str]:
     if new.dataset is None:
         return []
     seals = new.dataset.seals
@@ -278,13 +278,29 @@ def _seal_section(new: Side, changed: list[str], moved: dict[str, set[str]]) -> 
     seal_files = [path for path in changed if path.startswith("records/seals/")]
     if not touched and not seal_files:
         return []
-    lines = ["### ⚠️ 涉及已封存的考评期", ""]
+    lines = (
+        ["### ⚠️ 涉及已封存的考评期", ""]
+        if touched or any(path in old_files for path in seal_files)
+        else ["### 封存", ""]
+    )
     for period in touched:
-        corrections = [n.stem for n in pending_corrections(new.dataset, seals[period].seal)]
-        note = f"有待记录的更正公告：{'、'.join(corrections)}" if corrections else "没有新的更正公告，合并前必须补上"
+        seal = seals[period].seal
+        pending = [n.stem for n in pending_corrections(new.dataset, seal)]
+        in_step = new.results is not None and not differences(seal.current(), new.figures(seal.period), seal.period)
+        if in_step and seal.corrections:
+            note = f"已在封存文件中记录更正：{seal.corrections[-1].notice}"
+        elif pending:
+            note = f"有更正公告 {'、'.join(pending)}，合并前请运行 gridscore seal {period} 记录原值与新值"
+        else:
+            note = "没有更正公告，合并前必须补上"
         lines.append(f"- {period}：{len(moved[period])} 名网格员的已公布结果将改变（{note}）")
     for path in seal_files:
-        lines.append(f"- 封存文件 `{path}` 有改动，请核对只追加了更正记录、原有内容未改")
+        if path not in old_files:
+            lines.append(f"- 新封存：`{path}`（封存后这一期的结果不能再悄悄改变）")
+        elif path not in new.files:
+            lines.append(f"- ❗ 封存文件 `{path}` 被删除：已公布的结果不能撤销封存")
+        else:
+            lines.append(f"- 封存文件 `{path}` 有改动，请核对只在末尾追加了更正记录、原有内容未改")
     lines.append("")
     return lines
 

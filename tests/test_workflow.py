@@ -168,7 +168,7 @@ def test_diff_against_the_working_tree_reports_problems_and_sealed_periods(gitre
     assert run.code == 1
     assert "**❌ 校验未通过**" in run.out
     assert "records/seals/2026-03.yaml:8: 已封存的2026年3月结果有变化：w1（张三）" in run.out
-    assert "- 2026-03：2 名网格员的已公布结果将改变（没有新的更正公告，合并前必须补上）" in run.out
+    assert "- 2026-03：2 名网格员的已公布结果将改变（没有更正公告，合并前必须补上）" in run.out
     assert "`records/2026/03/c1/w1.yaml`" in run.out
     assert git(gitrepo.root, "status", "--porcelain").strip() == "M records/2026/03/c1/w1.yaml"
 
@@ -224,3 +224,17 @@ def test_codeowners_from_the_organization(repo: Repo) -> None:
     assert "/records/*/*/c1/ @li-si\n" in owners
     assert "/records/*/*/c2/ @li-si @zhao-liu\n" in owners
     assert "/rubric/ @li-si\n" in owners
+
+
+def test_diff_of_a_recorded_correction_says_so(gitrepo: Repo) -> None:
+    gitrepo.run("seal", "2026-03")
+    base = commit(gitrepo, "封存")
+    gitrepo.record("w1", "2026-03", metrics=metrics(method="fair"))
+    gitrepo.write("records/notices/2026-04-20-correction-2026-03.yaml", CORRECTION)
+    pending = gitrepo.run("diff", base)
+    assert pending.code == 0
+    assert "有更正公告 2026-04-20-correction-2026-03，合并前请运行 gridscore seal 2026-03 记录原值与新值" in pending.out
+    gitrepo.run("seal", "2026-03")
+    recorded = gitrepo.run("diff", base)
+    assert "（已在封存文件中记录更正：2026-04-20-correction-2026-03）" in recorded.out
+    assert "封存文件 `records/seals/2026-03.yaml` 有改动，请核对只在末尾追加了更正记录" in recorded.out
