@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import shutil
 import subprocess
 import tarfile
@@ -170,7 +171,7 @@ def _report(root: Path, base_root: Path, head_root: Path, base: str, head: str) 
     )
     lines.insert(2, summary)
     lines.insert(3, "")
-    return "\n".join(lines).rstrip() + "\n", new.valid
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).rstrip() + "\n", new.valid
 
 
 def _period_key(period: Period) -> tuple[int, int]:
