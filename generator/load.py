@@ -199,8 +199,11 @@ def _load_rubrics(repo: Repository) -> None:
 
 
 def _load_data_file(repo: Repository, path: Path) -> None:
-    relative = path.relative_to(repo.root / RECORDS).parts
-    shown = display_path(path, repo.root)
+    # string work rather than Path.relative_to: this runs for every file of a county
+    shown = _relative(path, repo.root)
+    relative = (
+        tuple(shown.split("/")[1:]) if shown.startswith(RECORDS + "/") else path.relative_to(repo.root / RECORDS).parts
+    )
     if relative == (ORGANIZATION,):
         return
     if path.suffix == ".yml":
@@ -262,8 +265,15 @@ def _classify(parts: tuple[str, ...]) -> str | None:
     return None
 
 
+def _relative(path: Path, root: Path) -> str:
+    text, prefix = str(path), str(root) + os.sep
+    if text.startswith(prefix):
+        return text[len(prefix) :].replace(os.sep, "/")
+    return display_path(path, root)
+
+
 def _read(repo: Repository, path: Path, limit: int = MAX_BYTES) -> Document | None:
-    shown = display_path(path, repo.root)
+    shown = _relative(path, repo.root)
     try:
         doc = read_document(path, shown, limit)
     except YamlProblem as problem:

@@ -220,7 +220,7 @@ class _RecordChecker:
         def at(loc: tuple[str | int, ...], message: str) -> None:
             self.problems.append(doc.problem(loc, message))
 
-        stem = Path(doc.path).stem
+        stem = doc.path.rsplit("/", 1)[-1].removesuffix(".yaml")
         if record.period != file.folder_month:
             at(
                 ("period",),
@@ -398,7 +398,7 @@ def _check_reviews(
 
         if review.year != file.folder_year:
             at(("year",), f"year 为 {review.year}，但文件在 {file.folder_year} 文件夹中，两者必须一致")
-        stem = Path(doc.path).stem
+        stem = doc.path.rsplit("/", 1)[-1].removesuffix(".yaml")
         if stem != review.worker:
             at(("worker",), f"文件名应与网格员编号一致：worker 为“{review.worker}”，文件名却是“{stem}.yaml”")
         if org is None:
