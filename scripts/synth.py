@@ -32,6 +32,9 @@ from pathlib import Path
 
 import yaml  # reads the rubric's event catalog; records are written as text
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import make_sample  # noqa: E402  (a sibling script, not a package)
+
 PROJECT = Path(__file__).resolve().parent.parent
 MARKER = "synth.json"
 
@@ -54,42 +57,8 @@ COUNTY_WORDS = "青山 临川 桂溪 云河 松岭 白石 清江 丰泽 安平 �
 
 # --- events -------------------------------------------------------------------------
 # Public-safe summaries (no names, no digits) for the default catalog; other kinds get their name.
-SUMMARIES = {
-    "publicity_task_missed": [
-        "未按要求完成本月反诈宣传入户任务",
-        "反诈宣传海报未按期张贴到位",
-        "宣传进校园活动未按计划开展",
-    ],
-    "info_error": ["重点关注人员信息更新滞后，影响预警推送", "采集的住户信息有误，预警未能及时送达"],
-    "warning_mishandled": ["接到预警后未按时上门，预警对象被骗", "劝阻方法不当，预警对象仍向对方转账"],
-    "assistance_refused": ["无正当理由未参加派出所组织的线索摸排", "对民警的协查请求推诿拖延"],
-    "coordination_failure": ["未按约定与社区民警联合走访", "与物业沟通不畅，宣传活动未能开展"],
-    "major_risk_incident": [
-        "网格内出租屋被用作电诈窝点，前期排查未发现",
-        "网格内多名老年人卷入“养老投资”骗局，前期排查不力",
-    ],
-    "major_dissuasion": [
-        "上门劝阻一名老年居民向所谓“安全账户”转账",
-        "及时拦截一起冒充公检法诈骗，劝阻居民转账",
-        "发现居民被“投资理财”群诱导汇款，现场劝阻成功",
-        "连夜上门劝阻一名企业财务人员向冒充老板的账户转账",
-    ],
-    "loss_recovered": [
-        "协助民警联系银行止付涉案账户，为受骗居民挽回损失",
-        "配合派出所追回一名居民被骗的“退款”资金",
-        "协助追回一起“刷单返利”诈骗中的被骗款项",
-    ],
-    "key_lead_case_solved": [
-        "排查出租屋时发现疑似“养卡”窝点并及时上报，协助破获案件",
-        "上报的可疑线索帮助公安机关打掉一个帮信洗钱团伙",
-        "发现网格内商铺疑似收购银行卡，线索经核查后破获案件",
-    ],
-    "innovation_recognized": [
-        "“反诈敲门日”做法被上级推广",
-        "自编反诈快板在电视台播出",
-        "“楼栋反诈联络员”机制经验材料被上级转发",
-    ],
-}
+# The same public-safe event summaries as the hand-shaped sample.
+SUMMARIES = make_sample.SUMMARIES
 KIND_WEIGHTS = {  # how often each kind of the default catalog happens; unknown kinds weigh 3
     "major_dissuasion": 30,
     "loss_recovered": 18,
