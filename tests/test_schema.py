@@ -15,6 +15,7 @@ import yaml
 from generator.schema import GLOBS, KINDS
 
 from .conftest import PROJECT, Repo, run_cli
+from .test_scoring import SPEC_EXAMPLE
 
 
 def schemas() -> dict[str, Any]:
@@ -69,23 +70,11 @@ def test_schema_accepts_every_sample_file(kind: str) -> None:
     ],
 )
 def test_schema_rejects_a_broken_record(old: str, new: str) -> None:
-    record = """\
-worker: wg-0101
-period: 2026-03
-assessed_by: zz-li
-assessed_on: 2026-04-02
-metrics:
-  publicity: {tasks_assigned: 4, tasks_completed: 4, key_people: 35, key_people_reached: 30}
-  screening: {inspections_required: 4, inspections_done: 5, valid_leads: 2}
-  info_collection: {entries: 420, complete: 415, accurate: 410, timely: 400}
-  warning_response: {received: 7, responded_in_time: 6, visited: 5, dissuaded: 4}
-  case_assistance: good
-  asset_recovery: none
-  method_innovation: fair
-  coordination: good
-events:
-  - {kind: major_dissuasion, date: 2026-03-12, amount_yuan: 80000, summary: 劝阻转账}
-"""
+    record = (
+        "worker: wg-0101\nperiod: 2026-03\nassessed_by: zz-li\nassessed_on: 2026-04-02\n"
+        + SPEC_EXAMPLE
+        + "events:\n  - {kind: major_dissuasion, date: 2026-03-12, amount_yuan: 80000, summary: 劝阻转账}\n"
+    )
     validator = jsonschema.Draft202012Validator(schemas()["record"])
     assert list(validator.iter_errors(as_json(yaml.safe_load(record)))) == []
     broken = record.replace(old, new)
