@@ -350,6 +350,7 @@ def gather_site(dataset: Dataset, results: Results, audience: Audience, build_da
     months = list(reversed(dataset.months()))
     years = list(reversed(dataset.years()))
     summaries = {year: results.year(year) for year in years}
+    honor_lists = {year: _honor_lists(g, summaries[year]) for year in years}
     notices = g.visible_notices()
     common = {"audience": audience, "unit": org.unit, "build_date": build_date}
 
@@ -365,7 +366,7 @@ def gather_site(dataset: Dataset, results: Results, audience: Audience, build_da
         latest_rows=g.month_rows(latest)[:10] if latest else [],
         latest_count=len(results.month(latest)) if latest else 0,
         latest_year=years[0] if years else None,
-        honors=_honor_lists(g, summaries[years[0]]) if years else [],
+        honors=honor_lists[years[0]] if years else [],
         notices=[g.notice_ref(n) for n in reversed(notices)][:5],
         communities=[c.name for c in org.communities],
         workers=sum(1 for w in org.workers if latest and w.active_in(latest)),
@@ -421,7 +422,7 @@ def gather_site(dataset: Dataset, results: Results, audience: Audience, build_da
             "honors_year.md.j2",
             f"{year}年度光荣榜",
             year=year,
-            lists=_honor_lists(g, summaries[year]),
+            lists=honor_lists[year],
             quota_text=_quota_text(summaries[year]),
         )
         honors_nav.append({f"{year}年度": f"honors/{year}.md"})
@@ -429,10 +430,8 @@ def gather_site(dataset: Dataset, results: Results, audience: Audience, build_da
         "honors/index.md",
         "honors_index.md.j2",
         "光荣榜",
-        years=[(year, _honor_lists(g, summaries[year])) for year in years],
-        commendations=[
-            (month, results.commendation(month)) for month in months if results.commendation(month).excellent
-        ][:3],
+        years=[(year, honor_lists[year]) for year in years],
+        commendations=_recent_commendations(results, months, 3),
         g=g,
     )
 
@@ -545,6 +544,18 @@ def _seal_status(g: SiteGatherer, period: str) -> SealStatus:
         g.notice_ref(n) for n in g.dataset.notices if n.notice.kind == "correction" and str(n.notice.period) == period
     ]
     return SealStatus(seal_file.seal.sealed_on, corrections)
+
+
+def _recent_commendations(results: Results, months: list[Month], count: int) -> list[tuple[Month, Any]]:
+    """The latest ``count`` months (newest first) that had 优秀 workers, with their commendation."""
+    found = []
+    for month in months:
+        commendation = results.commendation(month)
+        if commendation.excellent:
+            found.append((month, commendation))
+            if len(found) == count:
+                break
+    return found
 
 
 def _quota_text(summary: AnnualSummary) -> str:
