@@ -9,10 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from fractions import Fraction
 
-Number = Fraction
-
 ZERO = Fraction(0)
-HUNDRED = Fraction(100)
 
 
 def exact(value: int | Decimal | Fraction | str) -> Fraction:

@@ -338,10 +338,6 @@ def role_label(worker: Worker) -> str:
     return ROLE_LABELS[worker.role]
 
 
-def period_label(period: Month | Year) -> str:
-    return period.label
-
-
 def gather_site(dataset: Dataset, results: Results, audience: Audience, build_date: date) -> Site:
     """Every page of the portal for one audience, with its navigation."""
     g = SiteGatherer(dataset, results, audience, build_date)
