@@ -14,7 +14,7 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeGuard, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -249,7 +249,41 @@ def _validate_metrics_anyway(repo: Repository, doc: Document, month: Month) -> N
     metrics = doc.data.get("metrics")
     rubric = None if repo.rubric_failed else repo.rubric_for(month)
     if isinstance(metrics, dict) and rubric is not None:
-        validate_model(doc, rubric.metrics_model, metrics, ("metrics",), repo.problems.append)
+        check_metrics(doc, rubric, metrics, repo.problems.append)
+
+
+def check_metrics(
+    doc: Document, rubric: Rubric, metrics: Any, report: Callable[[Problem], None]
+) -> dict[str, Any] | None:
+    """Validate a record's metrics against the rubric: types and levels, then each part ≤ its whole."""
+    model = validate_model(doc, rubric.metrics_model, metrics, ("metrics",), report)
+    # Parts are compared even when something else in the metrics is wrong, so one run lists everything.
+    values = model.model_dump() if model is not None else metrics
+    valid = model is not None
+    for item in rubric.items:
+        counts = values.get(item.id) if isinstance(values, dict) else None
+        if not isinstance(counts, dict):
+            continue
+        for term in item.terms:
+            if term.method != "ratio" or term.cap_at_one or term.part is None or term.whole is None:
+                continue
+            part, whole = counts.get(term.part), counts.get(term.whole)
+            if not (_is_count(part) and _is_count(whole)):
+                continue
+            if part > whole:
+                valid = False
+                report(
+                    doc.problem(
+                        ("metrics", item.id, term.part),
+                        f"{item.name}：{item.fields[term.part]}（{term.part}: {part}）"
+                        f"不能大于{item.fields[term.whole]}（{term.whole}: {whole}）",
+                    )
+                )
+    return values if valid else None
+
+
+def _is_count(value: Any) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
 def _classify(parts: tuple[str, ...]) -> str | None:

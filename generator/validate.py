@@ -21,8 +21,8 @@ from .load import (
     Repository,
     RubricFile,
     SealFile,
+    check_metrics,
     load_repository,
-    validate_model,
 )
 from .messages import did_you_mean, show
 from .models import Assessor, Event, MonthlyRecord, Organization, Worker
@@ -273,25 +273,7 @@ class _RecordChecker:
         return worker
 
     def _check_metrics(self, doc: Document, record: MonthlyRecord, rubric: Rubric) -> dict[str, Any] | None:
-        before = len(self.problems)
-        model = validate_model(doc, rubric.metrics_model, record.metrics, ("metrics",), self.problems.append)
-        if model is None:
-            return None
-        metrics = model.model_dump()
-        for item in rubric.items:
-            for term in item.terms:
-                if term.method != "ratio" or term.cap_at_one or term.part is None or term.whole is None:
-                    continue
-                part, whole = metrics[item.id][term.part], metrics[item.id][term.whole]
-                if part > whole:
-                    self.problems.append(
-                        doc.problem(
-                            ("metrics", item.id, term.part),
-                            f"{item.name}：{item.fields[term.part]}（{term.part}: {part}）"
-                            f"不能大于{item.fields[term.whole]}（{term.whole}: {whole}）",
-                        )
-                    )
-        return metrics if len(self.problems) == before else None
+        return check_metrics(doc, rubric, record.metrics, self.problems.append)
 
     def _check_events(self, at: Any, record: MonthlyRecord, rubric: Rubric) -> list[EventEntry]:
         entries: list[EventEntry] = []

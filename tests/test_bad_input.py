@@ -1395,3 +1395,16 @@ def test_organization_of_a_city_may_exceed_one_mib(repo: Repo) -> None:
     assert (repo.root / "records/organization.yaml").stat().st_size > 1024 * 1024
     write_record(repo)
     assert_ok(repo)
+
+
+def test_header_level_and_part_problems_of_one_record_come_in_one_run(repo: Repo) -> None:
+    text = HEAD.replace("assessed_by:", "assesed_by:") + metrics("dissuaded: 5", "dissuaded: 20").replace(
+        "coordination: excellent", "coordination: 很好"
+    )
+    repo.write(P, text)
+    assert_problems(
+        repo,
+        f"{P}:3: 未知字段“assesed_by”，您是否想写“assessed_by”？",
+        f"{P}:9: 预警信息处置：成功劝阻数（dissuaded: 20）不能大于接到的预警信息数（received: 5）",
+        f"{P}:13: 联动协作配合（coordination）的等级“很好”无效，可选：{LEVEL_CHOICES_NO_NONE}",
+    )
