@@ -723,8 +723,13 @@ def organization_yaml(workers: list[dict]) -> str:
     out.append("assessors:")
     for aid, name, org, scope in ASSESSORS:
         scope = scope if scope == "all" else "[" + ", ".join(scope) + "]"
-        out += [f"  - id: {aid}", f"    name: {name}", f"    org: {org}", f"    communities: {scope}",
-                f"    git_account: dongfeng-{aid}        # 代码托管平台账号（虚构），gridscore codeowners 用"]
+        out += [
+            f"  - id: {aid}",
+            f"    name: {name}",
+            f"    org: {org}",
+            f"    communities: {scope}",
+            f"    git_account: dongfeng-{aid}        # 代码托管平台账号（虚构），gridscore codeowners 用",
+        ]
     return "\n".join(out) + "\n"
 
 
