@@ -292,11 +292,11 @@ def _construct(node: yaml.Node) -> Any:
         scalar = _SCALARS.get(node.tag)
         if scalar is None:
             raise YamlProblem(node.start_mark.line + 1, f"不允许使用 YAML 标签（{node.tag}），请删除它")
-        return scalar(node)
+        return scalar(node)  # type: ignore[arg-type]  # checked by type(), faster than isinstance
     if kind is yaml.MappingNode:
         if node.tag != _MAP:
             raise YamlProblem(node.start_mark.line + 1, f"不允许使用 YAML 标签（{node.tag}），请删除它")
-        return _construct_mapping(node)
+        return _construct_mapping(node)  # type: ignore[arg-type]
     if node.tag != _SEQ:
         raise YamlProblem(node.start_mark.line + 1, f"不允许使用 YAML 标签（{node.tag}），请删除它")
     return [_construct(child) for child in node.value]
