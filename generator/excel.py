@@ -42,8 +42,8 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import LiteralScalarString
 
 from .errors import GridscoreError, InvalidInput, Problem, UsageError, display_path
-from .load import RecordFile, Repository, load_repository, validate_model
-from .models import MonthlyRecord, Organization, Worker
+from .load import Repository, load_data_file, load_repository
+from .models import Organization, Worker
 from .numbers import exact, fmt, fmt_plain
 from .periods import Month, coerce_month
 from .results import Results
@@ -1507,24 +1507,9 @@ def _validate_planned(base: Repository, planned: list[_Planned], month: Month) -
 
 def _load_record(repo: Repository, plan: _Planned, month: Month) -> Document | None:
     """Read a planned record exactly as ``load`` reads a record file."""
-    try:
-        doc = parse_document(plan.text.encode("utf-8"), plan.shown)
-    except YamlProblem as problem:
-        repo.problems.append(Problem(plan.shown, problem.line, problem.message))
-        return None
-    if not isinstance(doc.data, dict):
-        repo.problems.append(Problem(plan.shown, 1, "文件内容应为“字段: 值”形式，而不是列表或单个值"))
-        return None
-    folder = plan.path.parent.name
-    record = validate_model(doc, MonthlyRecord, doc.data, (), repo.problems.append)
-    if record is not None:
-        repo.records.append(RecordFile(doc, record, month, folder))
-    else:
-        metrics = doc.data.get("metrics")
-        rubric = None if repo.rubric_failed else repo.rubric_for(month)
-        if isinstance(metrics, dict) and rubric is not None:
-            validate_model(doc, rubric.metrics_model, metrics, ("metrics",), repo.problems.append)
-    plan.lines = {loc: doc.line_of(loc) for loc in plan.cells}
+    doc = load_data_file(repo, plan.path, plan.text.encode("utf-8"))
+    if doc is not None:
+        plan.lines = {loc: doc.line_of(loc) for loc in plan.cells}
     return doc
 
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,12 +19,13 @@ from typing import Any, TypeGuard, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from .cache import FileCache, digest
 from .errors import Problem, display_path
 from .messages import translate
 from .models import AnnualReview, MonthlyRecord, Notice, Organization, Seal
 from .periods import Month
 from .rubric import Rubric, check_rubric
-from .yamlio import MAX_BYTES, ORGANIZATION_MAX_BYTES, Document, YamlProblem, read_document
+from .yamlio import MAX_BYTES, ORGANIZATION_MAX_BYTES, Document, YamlProblem, parse_document
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -44,6 +46,8 @@ class RecordFile:
     record: MonthlyRecord
     folder_month: Month
     folder_community: str
+    # checked against the rubric in force for record.period: None when wrong, or when there is no rubric
+    metrics: dict[str, Any] | None = None
 
 
 @dataclass
@@ -118,45 +122,116 @@ def load_repository(root: Path) -> Repository:
     return repo
 
 
-# A county has tens of thousands of records: parse them on every core.
+# A county has tens of thousands of records: parse the changed ones on every core.
 PARALLEL_FROM = 2000
-_FORKED: Repository | None = None  # the parent's repository, inherited by forked workers
+_FORKED: tuple[Repository, list[_Todo]] | None = None  # inherited by forked workers
+
+
+@dataclass
+class Outcome:
+    """What one data file said: the typed file (if it is valid on its own) and its problems."""
+
+    item: RecordFile | AnnualFile | NoticeFile | SealFile | None
+    problems: list[Problem]
+
+
+@dataclass(frozen=True)
+class _Todo:
+    index: int  # among all data files
+    path: Path
+    raw: bytes
+    key: bytes  # digest of raw
 
 
 def _load_data_files(repo: Repository, paths: list[Path]) -> None:
+    """Load every data file in order, taking unchanged files' outcomes from the cache."""
+    names = [_relative(path, repo.root) for path in paths]
+    cache = FileCache(repo.root, _cache_context(repo))
+    outcomes: list[Outcome | None] = [None] * len(paths)
+    todo: list[_Todo] = []
+    for index, (path, name) in enumerate(zip(paths, names, strict=True)):
+        try:
+            raw = path.read_bytes()
+        except OSError as error:
+            outcomes[index] = Outcome(None, [_unreadable(name, error)])
+            continue
+        key = digest(raw)
+        blob = cache.get(name, key)
+        if blob is not None:
+            try:
+                outcomes[index] = pickle.loads(blob)  # noqa: S301 - written by this program
+                continue
+            except Exception:  # noqa: BLE001, S112 - a damaged entry: read the file again
+                pass
+        todo.append(_Todo(index, path, raw, key))
+    for task, blob in _process(repo, todo):
+        outcomes[task.index] = pickle.loads(blob)  # noqa: S301 - from this program
+        cache.put(names[task.index], task.key, blob)
+    cache.keep_only(set(names))
+    cache.save()
+    for path, outcome in zip(paths, outcomes, strict=True):
+        assert outcome is not None
+        repo.problems += outcome.problems
+        item = outcome.item
+        if item is None:
+            continue
+        item.doc.source = path
+        if isinstance(item, RecordFile):
+            repo.records.append(item)
+        elif isinstance(item, AnnualFile):
+            repo.annual.append(item)
+        elif isinstance(item, NoticeFile):
+            repo.notices.append(item)
+        else:
+            repo.seals.append(item)
+
+
+def _cache_context(repo: Repository) -> list[bytes]:
+    """What outcomes depend on besides a file's bytes: the rubric files (valid or not)."""
+    folder = repo.root / RUBRICS
+    context = [path.name.encode() + b"\0" + path.read_bytes() for path in sorted(folder.glob("*.yaml"))]
+    return [*context, b"rubric failed" if repo.rubric_failed else b"rubric ok"]
+
+
+def _process(repo: Repository, todo: list[_Todo]) -> Iterator[tuple[_Todo, bytes]]:
+    """Each file's pickled outcome; on every core when there are many."""
     workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    if len(paths) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        for path in paths:
-            _load_data_file(repo, path)
+    if len(todo) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        for task in todo:
+            yield task, _outcome_blob(repo, task)
         return
     global _FORKED
-    _FORKED = repo
-    size = -(-len(paths) // (workers * 4))
-    chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
+    _FORKED = (repo, todo)
+    size = max(50, -(-len(todo) // (workers * 8)))
+    spans = [(start, min(start + size, len(todo))) for start in range(0, len(todo), size)]
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            for part in pool.map(_load_chunk, chunks):
-                repo.records += part.records
-                repo.annual += part.annual
-                repo.notices += part.notices
-                repo.seals += part.seals
-                repo.problems += part.problems
+            for (start, _), blobs in zip(spans, pool.map(_process_span, spans), strict=True):
+                for offset, blob in enumerate(blobs):
+                    yield todo[start + offset], blob
     finally:
         _FORKED = None
 
 
-def _load_chunk(paths: list[Path]) -> Repository:
-    """In a worker: load some files; send back records and reviews without their text."""
+def _process_span(span: tuple[int, int]) -> list[bytes]:
+    """In a forked worker: the pickled outcomes of some files (the parent already read their bytes)."""
     assert _FORKED is not None
-    part = Repository(root=_FORKED.root, rubrics=_FORKED.rubrics, rubric_failed=_FORKED.rubric_failed)
-    for path in paths:
-        _load_data_file(part, path)
-    for record in part.records:
-        record.doc = record.doc.lighten()
-    for review in part.annual:
-        review.doc = review.doc.lighten()
-    part.rubrics = []
-    return part
+    repo, todo = _FORKED
+    return [_outcome_blob(repo, todo[index]) for index in range(*span)]
+
+
+def _outcome_blob(repo: Repository, task: _Todo) -> bytes:
+    part = Repository(root=repo.root, rubrics=repo.rubrics, rubric_failed=repo.rubric_failed)
+    load_data_file(part, task.path, task.raw)
+    item: RecordFile | AnnualFile | NoticeFile | SealFile | None = None
+    for found in (part.records, part.annual):
+        for entry in found:
+            entry.doc = entry.doc.lighten()  # the text is read again only to name a line
+            item = entry
+    for other in (part.notices, part.seals):
+        if other:
+            item = other[0]
+    return pickle.dumps(Outcome(item, part.problems), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _yaml_files(folder: Path) -> list[Path]:
@@ -198,17 +273,18 @@ def _load_rubrics(repo: Repository) -> None:
         seen[entry.rubric.effective_from] = entry
 
 
-def _load_data_file(repo: Repository, path: Path) -> None:
+def load_data_file(repo: Repository, path: Path, raw: bytes) -> Document | None:
+    """Read one file of ``records/`` (given its bytes) into ``repo``; return its document if it parsed."""
     # string work rather than Path.relative_to: this runs for every file of a county
     shown = _relative(path, repo.root)
     relative = (
         tuple(shown.split("/")[1:]) if shown.startswith(RECORDS + "/") else path.relative_to(repo.root / RECORDS).parts
     )
     if relative == (ORGANIZATION,):
-        return
+        return None
     if path.suffix == ".yml":
         repo.problems.append(Problem(shown, 1, "请使用 .yaml 扩展名（不是 .yml）"))
-        return
+        return None
     kind = _classify(relative)
     if kind is None:
         repo.problems.append(
@@ -219,10 +295,10 @@ def _load_data_file(repo: Repository, path: Path) -> None:
                 "年度评议放在 records/年/annual/社区/网格员.yaml，公告放在 records/notices/，封存文件在 records/seals/",
             )
         )
-        return
-    doc = _read(repo, path)
+        return None
+    doc = _parse(repo, path, raw)
     if doc is None:
-        return
+        return None
     if kind == "notice":
         notice = _validate(repo, doc, Notice)
         if notice is not None:
@@ -239,9 +315,12 @@ def _load_data_file(repo: Repository, path: Path) -> None:
         record = _validate(repo, doc, MonthlyRecord)
         folder = Month(int(relative[0]), int(relative[1]))
         if record is not None:
-            repo.records.append(RecordFile(doc, record, folder, relative[2]))
+            rubric = None if repo.rubric_failed else repo.rubric_for(record.period)
+            metrics = check_metrics(doc, rubric, record.metrics, repo.problems.append) if rubric else None
+            repo.records.append(RecordFile(doc, record, folder, relative[2], metrics))
         else:
             _validate_metrics_anyway(repo, doc, folder)
+    return doc
 
 
 def _validate_metrics_anyway(repo: Repository, doc: Document, month: Month) -> None:
@@ -307,16 +386,27 @@ def _relative(path: Path, root: Path) -> str:
 
 
 def _read(repo: Repository, path: Path, limit: int = MAX_BYTES) -> Document | None:
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        repo.problems.append(_unreadable(_relative(path, repo.root), error))
+        return None
+    return _parse(repo, path, raw, limit)
+
+
+def _unreadable(shown: str, error: OSError) -> Problem:
+    reason = "没有读取权限" if isinstance(error, PermissionError) else "文件无法打开"
+    return Problem(shown, 1, f"无法读取文件：{reason}（{error.strerror}）")
+
+
+def _parse(repo: Repository, path: Path, raw: bytes, limit: int = MAX_BYTES) -> Document | None:
     shown = _relative(path, repo.root)
     try:
-        doc = read_document(path, shown, limit)
+        doc = parse_document(raw, shown, limit)
     except YamlProblem as problem:
         repo.problems.append(Problem(shown, problem.line, problem.message))
         return None
-    except OSError as error:
-        reason = "没有读取权限" if isinstance(error, PermissionError) else "文件无法打开"
-        repo.problems.append(Problem(shown, 1, f"无法读取文件：{reason}（{error.strerror}）"))
-        return None
+    doc.source = path
     if doc.data is None:
         repo.problems.append(Problem(shown, 1, "文件是空的"))
         return None

@@ -21,7 +21,6 @@ from .load import (
     Repository,
     RubricFile,
     SealFile,
-    check_metrics,
     load_repository,
 )
 from .messages import did_you_mean, show
@@ -238,7 +237,7 @@ class _RecordChecker:
             if self.repo.rubrics and not self.repo.rubric_failed:
                 at(("period",), f"{record.period} 早于所有考评标准的生效月份，没有可用的考评标准")
         else:
-            metrics = self._check_metrics(doc, record, rubric)
+            metrics = file.metrics  # checked with the file (see load); None when wrong
             events = self._check_events(at, record, rubric)
         if worker is None or metrics is None or rubric is None or len(self.problems) > before:
             return None
@@ -271,9 +270,6 @@ class _RecordChecker:
         if assessor is not None:
             _check_assessor(at, assessor, worker)
         return worker
-
-    def _check_metrics(self, doc: Document, record: MonthlyRecord, rubric: Rubric) -> dict[str, Any] | None:
-        return check_metrics(doc, rubric, record.metrics, self.problems.append)
 
     def _check_events(self, at: Any, record: MonthlyRecord, rubric: Rubric) -> list[EventEntry]:
         entries: list[EventEntry] = []

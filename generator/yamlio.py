@@ -62,6 +62,10 @@ class Document:
         """The same document without its text and data (cheap to send between processes)."""
         return Document(self.path, None, None, source=self.source)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The parsed nodes are rebuilt when needed; ``source`` is set again by whoever unpickles.
+        return (Document, (self.path, self.text, self.data))
+
     def full_text(self) -> str:
         if self.text is None:
             if self.source is None:
