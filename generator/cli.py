@@ -24,7 +24,7 @@ from .explain import explain_month, explain_year
 from .periods import Month, Year, parse_period
 from .report import annual_json, annual_table, monthly_json, monthly_table
 from .results import Results
-from .validate import Dataset, load_dataset
+from .validate import Dataset, load_dataset, without_cycle_collection
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -66,11 +66,12 @@ def check(root: Path) -> None:
     from .seal import checked_results
 
     started = time.perf_counter()
-    dataset, results = checked_results(root)
-    for month in dataset.months():
-        results.month(month)
-    for year in dataset.years():
-        results.year(year)
+    with without_cycle_collection():
+        dataset, results = checked_results(root)
+        for month in dataset.months():
+            results.month(month)
+        for year in dataset.years():
+            results.year(year)
     records = sum(len(entries) for entries in dataset.entries.values())
     elapsed = time.perf_counter() - started
     rubrics = "、".join(entry.rubric.version for entry in dataset.rubrics)

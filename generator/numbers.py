@@ -6,6 +6,8 @@ resident with a calculator rounds, never with float or banker's rounding.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
 
@@ -45,3 +47,9 @@ def fmt_plain(value: Fraction) -> str:
     if len(text.split(".")[1]) <= 4:
         return text
     return f"{round(decimal, 4)}…"
+
+
+def integer_keys(values: Sequence[Fraction]) -> list[int]:
+    """The same order as ``values`` in integers over a common denominator (sorting Fractions is slow)."""
+    common = math.lcm(*{value.denominator for value in values}) if values else 1
+    return [value.numerator * (common // value.denominator) for value in values]

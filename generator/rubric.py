@@ -81,6 +81,23 @@ class Item(_Model):
     def points_exact(self) -> Fraction:
         return Fraction(self.points)
 
+    @cached_property
+    def integer_terms(self) -> list[tuple[bool, str, str, bool, int, int, int, int]]:
+        """Each term as plain integers for the scoring loop:
+        (is_ratio, part or count, whole, cap_at_one, points numerator, points denominator, per n, per d)."""
+        found = []
+        for term in self.terms:
+            points, per = term.points_exact, term.per_exact
+            if term.method == "ratio":
+                assert term.part is not None and term.whole is not None
+                found.append((True, term.part, term.whole, term.cap_at_one, points.numerator, points.denominator, 0, 1))
+            else:
+                assert term.count is not None
+                found.append(
+                    (False, term.count, "", False, points.numerator, points.denominator, per.numerator, per.denominator)
+                )
+        return found
+
 
 class Category(_Model):
     id: Id
@@ -230,6 +247,10 @@ class Rubric(_Model):
             if item.method == "level"
             for level in self.levels
         }
+
+    @cached_property
+    def category_item_ids(self) -> list[tuple[str, list[str]]]:
+        return [(category.id, [item.id for item in category.items]) for category in self.categories]
 
     def grade_for(self, total: Fraction, vetoed: bool) -> Grade:
         grade = next(g for floor, g in self.grade_floors if total >= floor)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, TypeVar
 
-from .numbers import ZERO
+from .numbers import ZERO, integer_keys
 from .periods import Month
 from .rubric import Grade, Item, Rubric, Term
 from .validate import Entry, EventEntry
@@ -30,7 +30,7 @@ class TermScore:
     count: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class ItemScore:
     item: Item
     counts: Any  # the item's metrics: a dict of counts, or a level id
@@ -63,7 +63,7 @@ class ItemScore:
         return sum((points for _, points in self.deductions), ZERO)
 
 
-@dataclass
+@dataclass(slots=True)
 class MonthlyResult:
     entry: Entry
     items: dict[str, ItemScore]
@@ -140,18 +140,21 @@ def score_item(item: Item, value: Any, rubric: Rubric, deductions: list[tuple[Ev
         numerator, denominator = exact_value.numerator, exact_value.denominator
     else:
         numerator, denominator = 0, 1
-        for term in item.terms:
-            points = term.points_exact
-            if term.method == "ratio":
-                part, whole = value[term.part], value[term.whole]
-                if whole == 0 or (term.cap_at_one and part >= whole):  # no task, or over-fulfilled: full points
-                    n, d = points.numerator, points.denominator
+        for is_ratio, part_name, whole_name, cap_at_one, points_n, points_d, per_n, per_d in item.integer_terms:
+            if is_ratio:
+                part, whole = value[part_name], value[whole_name]
+                if whole == 0 or (cap_at_one and part >= whole):  # no task, or over-fulfilled: full points
+                    n, d = points_n, points_d
                 else:
-                    n, d = points.numerator * part, points.denominator * whole
+                    n, d = points_n * part, points_d * whole
+            else:  # per × count, capped at the term's points
+                n, d = per_n * value[part_name], per_d
+                if n * points_d > points_n * d:
+                    n, d = points_n, points_d
+            if d == denominator:
+                numerator += n
             else:
-                capped = min(term.per_exact * value[term.count], points)
-                n, d = capped.numerator, capped.denominator
-            numerator, denominator = numerator * d + n * denominator, denominator * d
+                numerator, denominator = numerator * d + n * denominator, denominator * d
     left_n, left_d = numerator, denominator
     for _, points in deductions:
         left_n, left_d = left_n * points.denominator - points.numerator * left_d, left_d * points.denominator
@@ -159,27 +162,32 @@ def score_item(item: Item, value: Any, rubric: Rubric, deductions: list[tuple[Ev
     return ItemScore(item, value, numerator, denominator, deductions, cents)
 
 
+_NO_DEDUCTIONS: list[tuple[EventEntry, Fraction]] = []  # shared, never appended to
+
+
 def score_entry(entry: Entry) -> MonthlyResult:
     """Score one validated record (rank fields are filled in by ``score_month``)."""
     rubric = entry.rubric
-    item_deductions: dict[str, list[tuple[EventEntry, Fraction]]] = {item.id: [] for item in rubric.items}
+    item_deductions: dict[str, list[tuple[EventEntry, Fraction]]] = {}
     bonuses: list[tuple[EventEntry, Fraction]] = []
     total_deductions: list[tuple[EventEntry, Fraction]] = []
     for event in entry.events:
         points = event.kind.points_for(event.parameter)
         if event.kind.effect == "item_deduction":
             assert event.kind.item is not None
-            item_deductions[event.kind.item].append((event, points))
+            item_deductions.setdefault(event.kind.item, []).append((event, points))
         elif event.kind.effect == "bonus":
             bonuses.append((event, points))
         else:
             total_deductions.append((event, points))
+    metrics = entry.metrics
     items = {
-        item.id: score_item(item, entry.metrics[item.id], rubric, item_deductions[item.id]) for item in rubric.items
+        item.id: score_item(item, metrics[item.id], rubric, item_deductions.get(item.id, _NO_DEDUCTIONS))
+        for item in rubric.items
     }
     categories = {
-        category.id: Fraction(sum(items[item.id].cents for item in category.items), 100)
-        for category in rubric.categories
+        category: Fraction(sum(items[item].cents for item in members), 100)
+        for category, members in rubric.category_item_ids
     }
     items_cents = sum(score.cents for score in items.values())
     if bonuses or total_deductions:
@@ -221,10 +229,11 @@ def _set_monthly_rank(result: MonthlyResult, rank: int, community_rank: int) -> 
 
 def competition_ranks(values: Sequence[Fraction]) -> list[int]:
     """Standard competition ranking, highest first: ties share a rank (1, 2, 2, 4)."""
-    order = sorted(range(len(values)), key=lambda index: values[index], reverse=True)
-    ranks = [0] * len(values)
+    keys = integer_keys(values)
+    order = sorted(range(len(keys)), key=keys.__getitem__, reverse=True)
+    ranks = [0] * len(keys)
     for position, index in enumerate(order):
-        if position and values[index] == values[order[position - 1]]:
+        if position and keys[index] == keys[order[position - 1]]:
             ranks[index] = ranks[order[position - 1]]
         else:
             ranks[index] = position + 1

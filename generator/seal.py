@@ -20,7 +20,7 @@ from .models import Seal
 from .numbers import fmt
 from .periods import Month, Period, Year
 from .results import Results
-from .validate import Dataset, load_dataset, notices_without_seals
+from .validate import Dataset, load_dataset, notices_without_seals, without_cycle_collection
 
 SEALS = "seals"
 MONTHLY_FIELDS = ("total", "grade", "rank", "community_rank")
@@ -105,9 +105,10 @@ def pending_corrections(dataset: Dataset, seal: Seal) -> list[NoticeFile]:
 
 def checked_results(root: Path) -> tuple[Dataset, Results]:
     """Load, validate, score, and prove every sealed period unchanged; raise ``InvalidInput`` otherwise."""
-    dataset = load_dataset(root, notices_need_seals=False)
-    results = Results(dataset)
-    problems = notices_without_seals(dataset) + verify_seals(dataset, results)
+    with without_cycle_collection():
+        dataset = load_dataset(root, notices_need_seals=False)
+        results = Results(dataset)
+        problems = notices_without_seals(dataset) + verify_seals(dataset, results)
     if problems:
         raise InvalidInput(problems)
     return dataset, results

@@ -6,8 +6,11 @@ of them, so one run of ``gridscore check`` lists everything to fix.
 
 from __future__ import annotations
 
+import gc
 import re
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -105,7 +108,27 @@ def load_dataset(root: Path, *, notices_need_seals: bool = True) -> Dataset:
     ``gridscore seal`` loads with ``notices_need_seals=False``: a notice waiting
     for its period to be sealed must not stop the sealing.
     """
-    return validate(load_repository(root), notices_need_seals=notices_need_seals)
+    with without_cycle_collection():
+        return validate(load_repository(root), notices_need_seals=notices_need_seals)
+
+
+@contextmanager
+def without_cycle_collection() -> Iterator[None]:
+    """Build a big, long-lived dataset without Python's cycle collector rescanning it.
+
+    Loading a county allocates millions of objects, and each automatic
+    collection walks all of them again (about half the time of scoring). The
+    collector is paused while loading, and what was loaded is then moved out
+    of its reach (``gc.freeze``); plain reference counting still frees it.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.freeze()
+            gc.enable()
 
 
 def validate(repo: Repository, *, notices_need_seals: bool = True) -> Dataset:
