@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import GridscoreError, UsageError
+from .progress import Progress
 from .render import TEMPLATES, data_files, environment, render_pages, rss_feed
 from .seal import checked_results
 from .site import Audience, Site, gather_site
@@ -146,9 +147,11 @@ def run_mkdocs(project: Path, docs_dir: Path, site_dir: Path, site: Site, today:
     os.environ["SOURCE_DATE_EPOCH"] = saved_epoch or str(
         int(datetime(today.year, today.month, today.day, tzinfo=UTC).timestamp())
     )
+    pages = _PageProgress(sum(1 for path in docs_dir.rglob("*.md")))
     try:
         config = mkdocs_config(project, docs_dir, site_dir, site)
-        mkdocs_build(config)
+        with pages:
+            mkdocs_build(config)
     except (exceptions.MkDocsException, exceptions.Abort) as error:
         details = "\n".join(collector.messages) or str(error)
         raise BuildFailed(f"MkDocs 构建失败（站点未更新）：\n{details}") from None
@@ -198,3 +201,41 @@ class _Collector(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         self.messages.append(f"{record.levelname}: {record.getMessage()}")
+
+
+class _PageProgress(logging.Handler):
+    """Counts the pages MkDocs converts and then writes, from its debug log (on a terminal only)."""
+
+    _LOGGER = "mkdocs.commands.build"
+
+    def __init__(self, total: int) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.total = total
+        self.reading = Progress("MkDocs 转换页面", total)
+        self.writing = Progress("MkDocs 生成页面", total)
+        self.saved_level = logging.NOTSET
+
+    def __enter__(self) -> _PageProgress:
+        if self.reading.enabled:
+            logger = logging.getLogger(self._LOGGER)
+            self.saved_level = logger.level
+            logger.setLevel(logging.DEBUG)
+            logger.addHandler(self)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.reading.enabled:
+            logger = logging.getLogger(self._LOGGER)
+            logger.removeHandler(self)
+            logger.setLevel(self.saved_level)
+            self.reading.finish()
+            self.writing.finish()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if message.startswith("Reading: ") and message.endswith(".md"):
+            self.reading.advance()
+        elif message.startswith("Building page "):
+            if self.writing.done == 0:
+                self.reading.finish()
+            self.writing.advance()

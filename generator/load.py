@@ -24,6 +24,7 @@ from .errors import Problem, display_path
 from .messages import translate
 from .models import AnnualReview, MonthlyRecord, Notice, Organization, Seal
 from .periods import Month
+from .progress import Progress
 from .rubric import Rubric, check_rubric
 from .yamlio import MAX_BYTES, ORGANIZATION_MAX_BYTES, Document, YamlProblem, parse_document
 
@@ -118,7 +119,7 @@ def load_repository(root: Path) -> Repository:
             repo.organization = _validate(repo, doc, Organization)
     else:
         repo.problems.append(Problem(f"{RECORDS}/{ORGANIZATION}", 0, "缺少组织信息文件 organization.yaml"))
-    _load_data_files(repo, _yaml_files(records_dir))
+    _load_data_files(repo, [path for path in _yaml_files(records_dir) if path != org_path])
     return repo
 
 
@@ -149,17 +150,20 @@ def _load_data_files(repo: Repository, paths: list[Path]) -> None:
     cache = FileCache(repo.root, _cache_context(repo))
     outcomes: list[Outcome | None] = [None] * len(paths)
     todo: list[_Todo] = []
+    progress = Progress("读取并校验数据文件", len(paths))
     for index, (path, name) in enumerate(zip(paths, names, strict=True)):
         try:
             raw = path.read_bytes()
         except OSError as error:
             outcomes[index] = Outcome(None, [_unreadable(name, error)])
+            progress.advance()
             continue
         key = digest(raw)
         blob = cache.get(name, key)
         if blob is not None:
             try:
                 outcomes[index] = pickle.loads(blob)  # noqa: S301 - written by this program
+                progress.advance()
                 continue
             except Exception:  # noqa: BLE001, S112 - a damaged entry: read the file again
                 pass
@@ -167,6 +171,8 @@ def _load_data_files(repo: Repository, paths: list[Path]) -> None:
     for task, blob in _process(repo, todo):
         outcomes[task.index] = pickle.loads(blob)  # noqa: S301 - from this program
         cache.put(names[task.index], task.key, blob)
+        progress.advance()
+    progress.finish()
     cache.keep_only(set(names))
     cache.save()
     for path, outcome in zip(paths, outcomes, strict=True):

@@ -118,3 +118,12 @@ def run_subprocess(*args: str, cwd: Path | None = None) -> subprocess.CompletedP
 @pytest.fixture
 def repo(tmp_path: Path) -> Repo:
     return Repo(tmp_path / "repo")
+
+
+@pytest.fixture
+def sample(tmp_path: Path) -> Path:
+    """A copy of the sample repository (records and rubrics)."""
+    root = tmp_path / "repo"
+    shutil.copytree(PROJECT / "records", root / "records")
+    shutil.copytree(PROJECT / "rubric", root / "rubric")
+    return root

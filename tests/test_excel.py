@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -14,15 +13,6 @@ from openpyxl import load_workbook
 from .conftest import PROJECT, run_cli
 
 MONTH = "2026-10"
-
-
-@pytest.fixture
-def sample(tmp_path: Path) -> Path:
-    """A copy of the sample repository (records and rubrics)."""
-    root = tmp_path / "repo"
-    shutil.copytree(PROJECT / "records", root / "records")
-    shutil.copytree(PROJECT / "rubric", root / "rubric")
-    return root
 
 
 def cli(root: Path, *args: str) -> Any:
