@@ -20,7 +20,16 @@ from typing import Any
 
 from .errors import GridscoreError, UsageError
 from .progress import Progress
-from .render import TEMPLATES, data_files, environment, render_pages, rss_feed
+from .render import (
+    FRAGMENT_SUFFIX,
+    TEMPLATES,
+    data_files,
+    environment,
+    fragments_dir,
+    html_environment,
+    render_pages,
+    rss_feed,
+)
 from .seal import checked_results
 from .site import Audience, Site, gather_site
 
@@ -68,8 +77,8 @@ def render_site(root: Path, audience: Audience, today: date) -> tuple[Site, dict
     dataset, results = checked_results(root)
     project = project_dir(root)
     site = gather_site(dataset, results, audience, today)
-    env = environment(project)
-    files = {path: text.encode("utf-8") for path, text in render_pages(site, env).items()}
+    pages = render_pages(site, environment(project), html_environment(project))
+    files = {path: text.encode("utf-8") for path, text in pages.items()}
     files.update(data_files(site, results))
     files["notices/feed.xml"] = rss_feed(site, _site_url(project))
     for asset in sorted((project / TEMPLATES / "assets").glob("*")):
@@ -102,11 +111,16 @@ def build(root: Path, audience: Audience, site_dir: Path | None = None) -> Build
 
 
 def write_docs(docs_dir: Path, files: dict[str, bytes]) -> None:
-    """Lay out the generated docs folder afresh (it is git-ignored and rebuilt every time)."""
-    if docs_dir.exists():
-        shutil.rmtree(docs_dir)
+    """Lay out the generated docs folder afresh (it is git-ignored and rebuilt every time).
+
+    Pages' HTML fragments go to a folder beside it, so MkDocs does not publish them as files.
+    """
+    fragments = fragments_dir(docs_dir)
+    for folder in (docs_dir, fragments):
+        if folder.exists():
+            shutil.rmtree(folder)
     for relative, content in sorted(files.items()):
-        path = docs_dir / relative
+        path = (fragments if relative.endswith(FRAGMENT_SUFFIX) else docs_dir) / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content)
 
@@ -120,6 +134,7 @@ def mkdocs_config(project: Path, docs_dir: Path, site_dir: Path, site: Site, **o
         site_dir=str(site_dir),
         nav=site.nav,
         strict=True,
+        hooks=[str(Path(__file__).with_name("page_hook.py")), *overrides.pop("hooks", [])],
         **overrides,
     )
     config["extra"]["audience"] = site.audience

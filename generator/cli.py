@@ -305,7 +305,7 @@ def serve(root: Path, audience: str, port: int) -> None:
         docs_dir=str(docs_dir),
         nav=site.nav,
         dev_addr=f"127.0.0.1:{port}",
-        hooks=[str(Path(__file__).with_name("serve_hook.py"))],
+        hooks=[str(Path(__file__).with_name(hook)) for hook in ("serve_hook.py", "page_hook.py")],
         extra={"generator": False, "audience": audience},
         site_name=site_title(site),
     )

@@ -62,8 +62,35 @@ def environment(project: Path) -> jinja2.Environment:
     return env
 
 
-def render_pages(site: Site, env: jinja2.Environment) -> dict[str, str]:
-    """Every page's Markdown text by docs-relative path."""
+def html_environment(project: Path) -> jinja2.Environment:
+    """For the HTML fragments: autoescaped, so data is always text."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(project / TEMPLATES)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(fmt=fmt)
+    return env
+
+
+# A page's HTML fragment is kept beside the docs folder (never published on its own) under
+# the page's path with this suffix; generator/page_hook.py puts it in place of FRAGMENT_SLOT.
+FRAGMENT_SUFFIX = ".fragment.html"
+FRAGMENT_SLOT = '<div class="gs-fragment"></div>'
+
+
+def fragments_dir(docs_dir: Path) -> Path:
+    return docs_dir.with_name(docs_dir.name + "-fragments")
+
+
+def fragment_path(page_path: str) -> str:
+    return page_path.removesuffix(".md") + FRAGMENT_SUFFIX
+
+
+def render_pages(site: Site, env: jinja2.Environment, html_env: jinja2.Environment) -> dict[str, str]:
+    """Every page's Markdown text by docs-relative path, and each page's HTML fragment (see FRAGMENT_SUFFIX)."""
     rendered: dict[str, str] = {}
     for page in site.pages:
         template = env.get_template(page.template)
@@ -73,6 +100,8 @@ def render_pages(site: Site, env: jinja2.Environment) -> dict[str, str]:
 
         text = template.render(**page.context, page_path=page.path, title=page.title, link=link)
         rendered[page.path] = front_matter(page) + text
+        if page.fragment is not None:
+            rendered[fragment_path(page.path)] = html_env.get_template(page.fragment).render(**page.context)
     return rendered
 
 

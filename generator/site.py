@@ -140,6 +140,7 @@ class Page:
     title: str
     context: dict[str, Any]
     in_search: bool = True
+    fragment: str | None = None  # an HTML template put into the page after MkDocs converts it (page_hook)
 
 
 @dataclass
@@ -350,8 +351,10 @@ def gather_site(dataset: Dataset, results: Results, audience: Audience, build_da
     notices = g.visible_notices()
     common = {"audience": audience, "unit": org.unit, "build_date": build_date}
 
-    def add(path: str, template: str, title: str, in_search: bool = True, **context: Any) -> None:
-        site.pages.append(Page(path, template, title, {**common, **context}, in_search))
+    def add(
+        path: str, template: str, title: str, in_search: bool = True, fragment: str | None = None, **context: Any
+    ) -> None:
+        site.pages.append(Page(path, template, title, {**common, **context}, in_search, fragment))
 
     latest = months[0] if months else None
     add(
@@ -483,6 +486,7 @@ def gather_site(dataset: Dataset, results: Results, audience: Audience, build_da
             "worker.md.j2",
             g.name(worker),
             in_search=False,
+            fragment="worker_months.html.j2",
             worker=g.ref(worker),
             role=role_label(worker),
             active=f"{worker.joined} 起" + (f"，至 {worker.left}" if worker.left else ""),

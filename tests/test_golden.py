@@ -1,4 +1,4 @@
-"""Golden files: the rendered Markdown of the sample, page by page.
+"""Golden files: the rendered Markdown (and HTML fragments) of the sample, page by page.
 
 When a change to the templates or the sample is intended, regenerate them with
 
@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from generator.build import render_site
+from generator.render import fragment_path
 
 from .conftest import PROJECT
 
@@ -31,10 +32,11 @@ WORKERS = {
 def selected(audience: str) -> dict[str, bytes]:
     _, files = render_site(PROJECT, audience, BUILD_DATE)  # type: ignore[arg-type]
     keep = {f"workers/{worker}.md" for worker in WORKERS[audience]}
+    keep |= {fragment_path(path) for path in keep}  # their monthly breakdowns, rendered as HTML
     return {
         path: content
         for path, content in files.items()
-        if (path.endswith(".md") and (not path.startswith("workers/") or path in keep)) or path == "notices/feed.xml"
+        if (path.endswith(".md") and not path.startswith("workers/")) or path in keep or path == "notices/feed.xml"
     }
 
 

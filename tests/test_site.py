@@ -231,6 +231,13 @@ def test_worker_page_has_trend_breakdown_and_honors(sites: dict[str, Path]) -> N
     assert "<circle" in html and "2026-10" in html
     assert "宣传任务完成率" in html and "四舍五入" in html
     assert "优秀网格员" in html and "反诈能手" in html
+    # the monthly breakdowns are put in after MkDocs (page_hook), with their links resolved by MkDocs' rules
+    assert html.count('<details class="note"') == len(list((PROJECT / "records").glob("20*/[01]*/*/wg-0103.yaml")))
+    assert 'href="../../rubric/2026/"' in html and "data-gs-href" not in html
+    for path in sites["public"].rglob("*"):
+        assert not path.name.endswith(".fragment.html"), path
+        if path.suffix == ".html":
+            assert '<div class="gs-fragment">' not in path.read_text(encoding="utf-8"), path
 
 
 def test_two_builds_are_byte_identical(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

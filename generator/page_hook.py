@@ -1,0 +1,39 @@
+"""MkDocs hook: put each page's pre-rendered HTML fragment in place, after its Markdown is converted.
+
+MkDocs loads a hook by its file path, so imports are absolute. The fragment's
+links name docs files (``data-gs-href="rubric/2026.md"``); they are resolved
+here the way MkDocs resolves Markdown links, and a link to a page that does not
+exist fails the build, as it would in strict Markdown.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+from typing import Any
+
+from mkdocs.exceptions import PluginError
+from mkdocs.utils import get_relative_url
+
+from generator.render import FRAGMENT_SLOT, fragment_path, fragments_dir
+
+_LINK = re.compile(r'data-gs-href="([^"]*)"')
+
+
+def on_page_content(html_text: str, page: Any, config: Any, files: Any, **kwargs: Any) -> str:
+    if FRAGMENT_SLOT not in html_text:
+        return html_text
+    source = fragments_dir(Path(config["docs_dir"])) / fragment_path(page.file.src_uri)
+    try:
+        fragment = source.read_text(encoding="utf-8")
+    except OSError as error:
+        raise PluginError(f"页面 {page.file.src_uri} 缺少生成的内容片段（{error.strerror}）") from None
+
+    def link(match: re.Match[str]) -> str:
+        target = files.get_file_from_path(html.unescape(match.group(1)))
+        if target is None:
+            raise PluginError(f"页面 {page.file.src_uri} 链接到不存在的页面 {match.group(1)}")
+        return f'href="{html.escape(get_relative_url(target.url, page.file.url))}"'
+
+    return html_text.replace(FRAGMENT_SLOT, _LINK.sub(link, fragment), 1)
