@@ -135,7 +135,7 @@ def _item_lines(doc: Document, rubric: Rubric, score: ItemScore) -> list[str]:
 
 
 def term_text(fields: dict[str, str], term: TermScore) -> str:
-    points = fmt_plain(exact(term.term.points))
+    points = fmt_plain(term.term.points_exact)
     if term.term.method == "ratio":
         part_name, whole_name = term.term.part or "", term.term.whole or ""
         ratio = f"{fields[part_name]} {term.part} ÷ {fields[whole_name]} {term.whole}"
@@ -145,8 +145,8 @@ def term_text(fields: dict[str, str], term: TermScore) -> str:
             return f"{points} × min({ratio}, 1) = {points} × 1 = {fmt_plain(term.value)}"
         return f"{points} × {ratio} = {fmt_plain(term.value)}"
     count_name = term.term.count or ""
-    per = fmt_plain(exact(term.term.per or 0))
-    raw = exact(term.term.per or 0) * (term.count or 0)
+    per = fmt_plain(term.term.per_exact)
+    raw = term.term.per_exact * (term.count or 0)
     capped = f"，最多 {points} 分，计 {fmt_plain(term.value)}" if raw > term.value else ""
     return f"{fields[count_name]} {term.count} × {per} = {fmt_plain(raw)}{capped}"
 

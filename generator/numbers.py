@@ -30,10 +30,14 @@ def round2(value: Fraction) -> Fraction:
 
 def fmt(value: Fraction) -> str:
     """Show a figure with exactly two decimals; it must already be rounded."""
-    cents = value * 100
-    if cents.denominator != 1:
+    if 100 % value.denominator:
         raise ValueError(f"{value} is not rounded to two decimals")
-    whole, rest = divmod(abs(cents.numerator), 100)
+    return fmt_cents(value.numerator * (100 // value.denominator))
+
+
+def fmt_cents(cents: int) -> str:
+    """Hundredths as a figure with two decimals: 1234 → "12.34"."""
+    whole, rest = divmod(abs(cents), 100)
     sign = "-" if cents < 0 else ""
     return f"{sign}{whole}.{rest:02d}"
 

@@ -17,7 +17,7 @@ from .annual import AnnualResult, AnnualSummary
 from .explain import grade_rule, rounding_text, term_text
 from .load import NoticeFile
 from .models import NOTICE_KINDS, ROLE_LABELS, Worker
-from .numbers import exact, fmt, fmt_plain
+from .numbers import exact, fmt, fmt_cents, fmt_plain
 from .periods import Month, Year
 from .privacy import mask_name
 from .results import Results, Sanction
@@ -272,21 +272,23 @@ class SiteGatherer:
         for item in rubric.items:
             score = result.items[item.id]
             lines: list[str] = []
+            points = fmt_plain(item.points_exact)
+            exact_value = score.exact
             if score.level is not None:
                 level = rubric.level_by_id[score.level]
                 lines.append(
-                    f"评定等级：{level.label} → {fmt_plain(exact(item.points))} × {fmt_plain(exact(level.ratio))}"
-                    f" = {fmt_plain(score.exact)}"
+                    f"评定等级：{level.label} → {points} × {fmt_plain(level.ratio_exact)} = {fmt_plain(exact_value)}"
                 )
             else:
                 lines.extend(f"{term.term.label}：{term_text(item.fields, term)}" for term in score.terms)
-            for event, points in score.deductions:
-                lines.append(f"扣分 −{fmt_plain(points)}：{event.kind.name}")
-            value = max(Fraction(0), score.exact - score.deducted)
+            for event, deducted in score.deductions:
+                lines.append(f"扣分 −{fmt_plain(deducted)}：{event.kind.name}")
+            value = exact_value
             if score.deductions:
-                lines.append(f"{fmt_plain(score.exact)} − {fmt_plain(score.deducted)}，扣完为止")
+                value = max(Fraction(0), exact_value - score.deducted)
+                lines.append(f"{fmt_plain(exact_value)} − {fmt_plain(score.deducted)}，扣完为止")
             lines.append(f"得分：{rounding_text(value, score.score)}")
-            items.append(ItemLine(item.name, fmt_plain(exact(item.points)), lines, fmt(score.score)))
+            items.append(ItemLine(item.name, points, lines, fmt_cents(score.cents)))
         cap = exact(rubric.bonus_cap)
         uncapped = result.bonus_uncapped
         bonus_note = f"合计 +{fmt_plain(uncapped)}，超过每月上限，按 +{fmt(result.bonus)} 计" if uncapped > cap else ""
