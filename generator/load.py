@@ -343,7 +343,7 @@ def check_metrics(
     """Validate a record's metrics against the rubric: types and levels, then each part ≤ its whole."""
     model = validate_model(doc, rubric.metrics_model, metrics, ("metrics",), report)
     # Parts are compared even when something else in the metrics is wrong, so one run lists everything.
-    values = model.model_dump() if model is not None else metrics
+    values = model.model_dump(by_alias=True) if model is not None else metrics
     valid = model is not None
     for item in rubric.items:
         counts = values.get(item.id) if isinstance(values, dict) else None
@@ -364,7 +364,19 @@ def check_metrics(
                         f"不能大于{item.fields[term.whole]}（{term.whole}: {whole}）",
                     )
                 )
-    return values if valid else None
+    if not valid:
+        return None
+    # Usually nothing was normalized: keep the record's own dict (one copy in memory and in the cache).
+    return metrics if _identical(values, metrics) else values
+
+
+def _identical(a: Any, b: Any) -> bool:
+    """Equal and of the same types all the way down (1 == True == Decimal(1), but they are not the same data)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(_identical(value, b[key]) for key, value in a.items())
+    return bool(a == b)
 
 
 def _is_count(value: Any) -> TypeGuard[int]:

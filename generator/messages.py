@@ -156,7 +156,7 @@ def fields_at(model: type[BaseModel], loc: Loc) -> list[str]:
             return []
     current = _unwrap(current, None)
     if isinstance(current, type) and issubclass(current, BaseModel):
-        return list(current.model_fields)
+        return [field.alias or name for name, field in current.model_fields.items()]
     return []
 
 
@@ -180,6 +180,6 @@ def _unwrap(annotation: Any, step: str | int | None) -> Any:
             return typing.get_args(annotation)[0]
         return None
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        field = annotation.model_fields.get(step)
+        field = next((f for name, f in annotation.model_fields.items() if (f.alias or name) == step), None)
         return field.annotation if field else None
     return None

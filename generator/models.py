@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -35,6 +36,23 @@ def fail(message: str) -> PydanticCustomError:
 def expect(predicate: str) -> PydanticCustomError:
     """A validation error about the field itself: shown as “field”<predicate>."""
     return PydanticCustomError("gridscore_field", "{message}", {"message": predicate})
+
+
+def bounded(places: int, maximum: int) -> Any:
+    """A Decimal with at most ``places`` decimals and at most ``maximum``: exact arithmetic
+    on 1e99999999 would build a number of a hundred million digits and never finish."""
+
+    def check(value: Decimal) -> Decimal:
+        sign, digits, exponent = value.as_tuple()
+        if isinstance(exponent, int):
+            kept = len(digits) - len(bytes(digits).rstrip(b"\0")) if any(digits) else len(digits)
+            if exponent + kept < -places:
+                raise expect(f"最多保留 {places} 位小数，实际为 {value}")
+        if value.copy_abs() > maximum:  # copy_abs: no context, so no overflow on 1e99999999
+            raise expect(f"不能超过 {maximum:,}，实际为 {value}")
+        return value
+
+    return AfterValidator(check)
 
 
 def _shown(value: Any) -> str:
@@ -226,7 +244,7 @@ class Event(BaseModel):
     date: Day = Field(title="日期", description="须在考评月内")
     summary: Text = Field(title="事迹摘要（公开）", description="会公开发布，不得含电话、身份证号、银行卡号")
     evidence: Text | None = Field(default=None, title="佐证材料（内部）")
-    amount_yuan: Decimal | None = Field(default=None, title="涉及金额（元）")
+    amount_yuan: Annotated[Decimal, bounded(2, 10**12)] | None = Field(default=None, title="涉及金额（元）")
 
 
 def _events(value: Any) -> Any:

@@ -16,10 +16,11 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PlainValidator, StrictInt, create_model
 
 from .errors import Problem
-from .models import Id, MonthField, Text, fail
+from .models import Id, MonthField, Text, bounded, fail
 from .yamlio import Document
 
-Points = Annotated[Decimal, Field(ge=0)]
+Points = Annotated[Decimal, Field(ge=0), bounded(4, 1000)]
+Share = Annotated[Decimal, bounded(4, 1)]  # a ratio, weight or quota between 0 and 1
 
 
 class _Model(BaseModel):
@@ -29,7 +30,7 @@ class _Model(BaseModel):
 class Level(_Model):
     id: Id
     label: Text
-    ratio: Decimal = Field(ge=0, le=1)
+    ratio: Share = Field(ge=0, le=1)
     description: str | None = None
 
     @cached_property
@@ -113,7 +114,7 @@ class EventKind(_Model):
     item: Id | None = None
     points: Points | dict[Id, Points]
     by: Id | None = None
-    amount_min: Decimal | None = None
+    amount_min: Annotated[Decimal, bounded(2, 10**12)] | None = None
     veto: bool = False
     commendable: bool = False
     criticism: bool = False
@@ -145,10 +146,10 @@ class TieBreak(_Model):
 
 
 class AnnualRules(_Model):
-    monthly_weight: Decimal = Field(ge=0, le=1)
-    review_weight: Decimal = Field(ge=0, le=1)
+    monthly_weight: Share = Field(ge=0, le=1)
+    review_weight: Share = Field(ge=0, le=1)
     excellent_min_months: StrictInt = Field(ge=0)
-    excellent_quota: Decimal = Field(gt=0, le=1)
+    excellent_quota: Share = Field(gt=0, le=1)
     excellent_quota_min: StrictInt = Field(ge=0)
     tie_breaks: list[TieBreak] = Field(default_factory=list)
 
@@ -283,26 +284,31 @@ class Rubric(_Model):
 
     @cached_property
     def metrics_model(self) -> type[BaseModel]:
-        """A pydantic model of ``metrics`` for this rubric: counts and levels, nothing else."""
+        """A pydantic model of ``metrics`` for this rubric: counts and levels, nothing else.
+
+        Item ids and count names are the rubric's to choose, so they are aliases of
+        neutral field names: an item called ``copy`` or ``model_dump`` must not collide
+        with pydantic's own members. Dump with ``by_alias=True``.
+        """
+        config = ConfigDict(extra="forbid", frozen=True, protected_namespaces=())
         fields: dict[str, Any] = {}
-        for item in self.items:
+        for index, item in enumerate(self.items):
             if item.method == "level":
-                fields[item.id] = (
+                fields[f"item_{index}"] = (
                     Annotated[str, PlainValidator(_level_validator(self, item))],
-                    Field(title=item.name),
+                    Field(alias=item.id, title=item.name),
                 )
             else:
                 sub = create_model(  # type: ignore[call-overload]
-                    f"Metrics_{item.id}",
-                    __config__=ConfigDict(extra="forbid", frozen=True),
-                    **{name: (StrictInt, Field(ge=0, title=label)) for name, label in item.fields.items()},
+                    f"Metrics_{index}",
+                    __config__=config,
+                    **{
+                        f"count_{position}": (StrictInt, Field(ge=0, alias=name, title=label))
+                        for position, (name, label) in enumerate(item.fields.items())
+                    },
                 )
-                fields[item.id] = (sub, Field(title=item.name))
-        return create_model(
-            f"Metrics_{self.version}",
-            __config__=ConfigDict(extra="forbid", frozen=True),
-            **fields,
-        )
+                fields[f"item_{index}"] = (sub, Field(alias=item.id, title=item.name))
+        return create_model(f"Metrics_{self.version}", __config__=config, **fields)
 
 
 def _level_validator(rubric: Rubric, item: Item) -> Any:

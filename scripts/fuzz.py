@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""A longer fuzz run of the loader and `gridscore check` (the test suite runs a short one).
+"""A longer fuzz run of the loader and `gridscore check` on records and rubrics (the test suite runs a short one).
 
     python scripts/fuzz.py --examples 20000
 
@@ -19,8 +19,14 @@ sys.path.insert(0, str(ROOT))
 
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 
-from tests.fuzzing import assert_clean_answer, hostile_documents, mutated_records  # noqa: E402
-from tests.test_fuzz import fresh_repo  # noqa: E402
+from tests.fuzzing import (  # noqa: E402
+    RUBRIC_TARGET,
+    assert_clean_answer,
+    hostile_documents,
+    mutated_records,
+    mutated_rubrics,
+)
+from tests.test_fuzz import fresh_repo, fresh_rubric_repo  # noqa: E402
 
 
 def main() -> int:
@@ -28,7 +34,8 @@ def main() -> int:
     parser.add_argument("--examples", type=int, default=20000, help="inputs per strategy")
     args = parser.parse_args()
     repo = fresh_repo()
-    tried = {"mutated": 0, "hostile": 0}
+    rubric_repo = fresh_rubric_repo()  # a repository of its own: a mutated rubric must not reach the records' run
+    tried = {"mutated": 0, "hostile": 0, "rubrics": 0}
     relaxed = settings(
         max_examples=args.examples,
         deadline=None,
@@ -48,13 +55,20 @@ def main() -> int:
         tried["hostile"] += 1
         assert_clean_answer(repo.root, content)
 
+    @relaxed
+    @given(mutated_rubrics())
+    def rubrics(content: bytes) -> None:
+        tried["rubrics"] += 1
+        assert_clean_answer(rubric_repo.root, content, target=RUBRIC_TARGET)
+
     started = time.perf_counter()
     mutated()
     hostile()
+    rubrics()
     total = sum(tried.values())
     print(
-        f"fuzz: {total} inputs ({tried['mutated']} mutated records, {tried['hostile']} hostile documents) "
-        f"in {time.perf_counter() - started:.0f} s, no traceback"
+        f"fuzz: {total} inputs ({tried['mutated']} mutated records, {tried['hostile']} hostile documents, "
+        f"{tried['rubrics']} mutated rubrics) in {time.perf_counter() - started:.0f} s, no traceback"
     )
     return 0
 

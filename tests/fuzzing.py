@@ -1,20 +1,28 @@
 """Hostile inputs for the loader and ``check``, shared by the test suite and scripts/fuzz.py.
 
-Whatever a file holds, ``gridscore check`` must answer with exit 0 or 1 and
-``path:line: message`` lines, never a traceback.
+Whatever a file holds, a record or the rubric, ``gridscore check`` must answer
+with exit 0 or 1 and ``path:line: message`` lines, never a traceback.
 """
 
 from __future__ import annotations
 
 import contextlib
+import copy
+import datetime
 import io
+import re
+import warnings
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
+import yaml
 from hypothesis import strategies as st
 
 from generator.cli import main
+from generator.yamlio import parse_document
 
-from .conftest import PERFECT_METRICS
+from .conftest import PERFECT_METRICS, PROJECT
 
 GOOD = (
     "worker: w1\nperiod: 2026-03\nassessed_by: a1\nassessed_on: 2026-04-02\n"
@@ -128,19 +136,288 @@ def hostile_documents(draw: st.DrawFn) -> bytes:
     return ("worker: w1\nperiod: 2026-03\nmetrics: {publicity: {tasks_assigned: " + "9" * 5000 + "}}\n").encode()
 
 
+# --- rubrics ----------------------------------------------------------------------------------------------------
+
+RUBRIC_TARGET = "rubric/2026.yaml"  # the edition in force for the records below (rubric/2025.yaml is older)
+RUBRIC_TEXT = (PROJECT / RUBRIC_TARGET).read_text(encoding="utf-8")
+RUBRIC_DATA = parse_document(RUBRIC_TEXT.encode("utf-8"), RUBRIC_TARGET).data
+
+# Records a mutated rubric is checked and scored against: every kind of item, level and event parameter,
+# a veto, an item deduction, two months and an annual review, so a rubric that still loads is really used.
+RUBRIC_RECORDS = {
+    TARGET: GOOD,
+    "records/2026/02/c1/w1.yaml": GOOD.replace("2026-03", "2026-02").replace("2026-04-02", "2026-03-02"),
+    "records/2026/03/c1/w2.yaml": (
+        "worker: w2\nperiod: 2026-03\nassessed_by: a1\nassessed_on: 2026-04-02\nmetrics:\n"
+        "  publicity: {tasks_assigned: 4, tasks_completed: 3, key_people: 30, key_people_reached: 11}\n"
+        "  screening: {inspections_required: 4, inspections_done: 6, valid_leads: 2}\n"
+        "  info_collection: {entries: 0, complete: 0, accurate: 0, timely: 0}\n"
+        "  warning_response: {received: 3, responded_in_time: 2, visited: 1, dissuaded: 1}\n"
+        "  case_assistance: none\n  asset_recovery: 一般\n  method_innovation: good\n  coordination: poor\n"
+        "events:\n"
+        "  - {kind: publicity_task_missed, date: 2026-03-03, severity: 严重, summary: 宣传任务未完成}\n"
+        "  - {kind: coordination_failure, date: 2026-03-04, summary: 协作不畅}\n"
+        "  - {kind: major_risk_incident, date: 2026-03-05, summary: 发生重大涉诈风险事件}\n"
+        "  - {kind: innovation_recognized, date: 2026-03-06, level: city, summary: 创新做法获市级认可}\n"
+        "  - {kind: loss_recovered, date: 2026-03-07, amount_yuan: 3000, summary: 协助挽回损失}\n"
+    ),
+    "records/2026/annual/c1/w1.yaml": (
+        "worker: w1\nyear: 2026\nreview_score: 88.5\nassessed_by: a1\nassessed_on: 2027-01-10\n"
+    ),
+}
+
+# Exponents stay in the thousands: ``bonus_cap: 1e99999999`` (or such a level ratio or ``per``) is accepted and
+# then stalls check for minutes while Fraction builds 10**99999999, a known problem this fuzz must not hang on.
+ODD_NUMBERS: list[Any] = [
+    0,
+    -1,
+    1,
+    2,
+    99,
+    101,
+    10**12,
+    10**40,  # too long for an int in YAML: read back as text
+    Decimal("-0.01"),
+    Decimal("0.001"),
+    Decimal("0.333"),
+    Decimal("1.005"),
+    Decimal("1.5"),
+    Decimal("99.99"),
+    Decimal("100.01"),
+    Decimal("1E+30"),
+    Decimal("1E-30"),
+    Decimal("1E+99999999"),  # exact arithmetic on these would never finish: refused as out of range
+    Decimal("1E-99999999"),
+]
+NUMBER_TEXTS = ["0", "-1", "0.5", ".5", "5.", "1.005", "99", "100.00", "1e3", "1E+5000", "1e-5000", "1_0", "010"]
+NUMBER_TEXTS += ["1e99999999", "1e-99999999"]
+NUMBER_TEXTS += ["0x10", "0o7", "-0", "+3", "1,5", "１０", "十", "NaN", "Infinity", "-.inf", '"10"']
+WRONG_VALUES: list[Any] = [None, True, False, "", " ", "文字", "yes", [], {}, ["a"], {"a": 1}, [{"id": "x"}], 7]
+WRONG_VALUES += [Decimal("2.5"), datetime.date(2026, 1, 1), "2026-13", "x" * 300]
+# Every other id of the rubric, words the loader gives a meaning to, and ids nobody declared.
+ODD_IDS = ["none", "excellent", "good", "pass", "fail", "foundation", "intervention", "publicity", "coordination"]
+ODD_IDS += ["warning_response", "warning_response.dissuaded", "warning_response.nope", "tasks_completed", "severity"]
+ODD_IDS += ["level", "minor", "county", "kind", "date", "summary", "evidence", "amount_yuan", "worker", "metrics"]
+ODD_IDS += ["ratio", "count", "formula", "bonus", "item_deduction", "annual_excellent", "top_category_mean"]
+ODD_IDS += ["nope", "a b", "编号", "-", "x.", "2026-01", "2026-02", "2025-01", "2026-04", "2026-13", "1", "0"]
+# Names pydantic gives a meaning to: an item or a count may be called so (metrics_model uses aliases).
+PYDANTIC_NAMES = ["model_config", "model_dump", "copy", "json", "schema", "validate"]
+ODD_IDS += PYDANTIC_NAMES
+UNKNOWN_KEYS: list[Any] = ["extra", "Points", "point", "ratios", "备注", "ID", "id_", "description2", 1, True]
+
+
+class _Dumper(yaml.SafeDumper):
+    """``yaml.safe_dump`` that also writes the Decimal values the loader reads numbers with a point as."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True  # a value used twice is written twice: the loader refuses anchors
+
+
+def _represent_decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.ScalarNode:
+    text = format(value, "f")
+    return dumper.represent_scalar("tag:yaml.org,2002:float", text if "." in text else text + ".0")
+
+
+_Dumper.add_representer(Decimal, _represent_decimal)
+
+
+def dump_yaml(data: Any) -> str:
+    """YAML text that ``generator.yamlio`` reads back as ``data`` (keys in their order, Chinese unescaped)."""
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1000)
+
+
+def _nodes(data: Any, path: tuple[Any, ...] = ()) -> list[tuple[tuple[Any, ...], Any]]:
+    """Every node of a data tree with its path (the root first)."""
+    found = [(path, data)]
+    if isinstance(data, dict):
+        for key, value in data.items():
+            found += _nodes(value, (*path, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            found += _nodes(value, (*path, index))
+    return found
+
+
+def _at(data: Any, path: tuple[Any, ...]) -> Any:
+    for step in path:
+        data = data[step]
+    return data
+
+
+def _parent(data: Any, path: tuple[Any, ...]) -> Any:
+    return _at(data, path[:-1])
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, Decimal)) and not isinstance(value, bool)
+
+
+# The keys whose values are ids or references: an odd id goes there more often than into a name or label.
+ID_KEYS = {"id", "item", "by", "category", "veto_grade_cap", "min_grade", "category_mean", "metric_total"}
+ID_KEYS |= {"part", "whole", "count", "method", "effect", "rule", "version", "effective_from"}
+
+
+def _rename_everywhere(data: Any, old: str, new: str) -> Any:
+    """``data`` with an id renamed wherever it is used: values, keys and ``item.metric`` references."""
+    if isinstance(data, dict):
+        return {(new if key == old else key): _rename_everywhere(value, old, new) for key, value in data.items()}
+    if isinstance(data, list):
+        return [_rename_everywhere(value, old, new) for value in data]
+    if data == old:
+        return new
+    if isinstance(data, str) and data.startswith(old + "."):
+        return new + data[len(old) :]
+    return data
+
+
+def _replace_key(mapping: dict[Any, Any], old: Any, new: Any) -> None:
+    """Rename a key where it stands (a later key of the same name is overwritten, as YAML would refuse)."""
+    items = [(new if key == old else key, value) for key, value in mapping.items()]
+    mapping.clear()
+    mapping.update(items)
+
+
+@st.composite
+def _mutate_tree(draw: st.DrawFn, data: dict[str, Any]) -> dict[str, Any]:
+    """One change to the rubric's data (in place, or a renamed copy): a number, a key, an id, a type, a list."""
+    nodes = _nodes(data)
+    numbers = [path for path, value in nodes if _is_number(value)]
+    strings = [path for path, value in nodes if isinstance(value, str)]
+    references = [path for path in strings if path[-1] in ID_KEYS]
+    mappings = [path for path, value in nodes if isinstance(value, dict) and value]
+    lists = [path for path, value in nodes if isinstance(value, list) and value]
+    with_ids = [path for path in lists if all(isinstance(v, dict) and "id" in v for v in _at(data, path))]
+    candidates = {
+        "number": numbers,
+        "drop-key": mappings,
+        "rename-key": mappings,
+        "duplicate-id": with_ids,
+        "wrong-type": [path for path, _ in nodes[1:]],
+        "unknown-field": mappings,
+        "odd-id": references or strings,
+        "odd-string": strings,
+        "rename-id": [path for path in strings if path[-1] == "id"],
+        "list": lists,
+    }
+    action = draw(st.sampled_from([action for action, paths in candidates.items() if paths]))
+    path = draw(st.sampled_from(candidates[action]))
+    node = _at(data, path)
+    if action == "number":  # most often: the sums no longer add up
+        shifted = node + draw(st.sampled_from([1, -1, Decimal("0.5"), Decimal("0.01"), Decimal("-0.01")]))
+        new = draw(
+            st.sampled_from([shifted, *ODD_NUMBERS])
+            | st.integers(-5, 200)
+            | st.decimals(-5, 200, places=2, allow_nan=False, allow_infinity=False)
+        )
+        _parent(data, path)[path[-1]] = new
+    elif action == "drop-key":  # a required key, or one that only some shapes allow
+        del node[draw(st.sampled_from(list(node)))]
+    elif action == "rename-key":  # a misspelt field, or a metric, scale or level key that nothing else names
+        _replace_key(node, draw(st.sampled_from(list(node))), draw(st.sampled_from(ODD_IDS + UNKNOWN_KEYS)))
+    elif action == "duplicate-id":
+        first = draw(st.integers(0, len(node) - 1))
+        if len(node) == 1 or draw(st.booleans()):
+            node.insert(draw(st.integers(0, len(node))), copy.deepcopy(node[first]))
+        else:
+            node[draw(st.integers(0, len(node) - 1))]["id"] = node[first]["id"]
+    elif action == "wrong-type":
+        _parent(data, path)[path[-1]] = copy.deepcopy(draw(st.sampled_from(WRONG_VALUES)))
+    elif action == "unknown-field":
+        node[draw(st.sampled_from(UNKNOWN_KEYS))] = draw(st.sampled_from(["x", 1, None, []]))
+    elif action in ("odd-id", "odd-string"):  # another id, a word the loader knows, or nothing known
+        _parent(data, path)[path[-1]] = draw(st.sampled_from(ODD_IDS))
+    elif action == "rename-id":  # an item, level or category renamed consistently: the records no longer follow
+        return _rename_everywhere(data, node, draw(st.sampled_from(ODD_IDS)))
+    else:  # a list emptied, shortened or reversed (grades upside down, none first)
+        how = draw(st.sampled_from(["empty", "drop-one", "reverse"]))
+        if how == "empty":
+            node.clear()
+        elif how == "drop-one":
+            del node[draw(st.integers(0, len(node) - 1))]
+        else:
+            node.reverse()
+    return data
+
+
+@st.composite
+def _mutate_text(draw: st.DrawFn, text: str) -> str:
+    """One change to the rubric's text: a token, a cut, a line twice, an odd value, a number, an indent."""
+    lines = text.split("\n")
+    action = draw(st.sampled_from(["insert", "delete", "duplicate", "replace-value", "number", "drop-line", "indent"]))
+    if action == "insert":
+        position = draw(st.integers(0, len(text)))
+        return text[:position] + draw(st.sampled_from(TOKENS)) + text[position:]
+    if action == "delete":
+        position = draw(st.integers(0, len(text)))
+        return text[:position] + text[position + draw(st.integers(1, 40)) :]
+    if action == "duplicate":  # a duplicate key, or a list item twice
+        lines.insert(draw(st.integers(0, len(lines))), draw(st.sampled_from(lines)))
+    elif action == "replace-value":
+        index = draw(st.integers(0, len(lines) - 1))
+        key = lines[index].split(":")[0]
+        odd = draw(st.sampled_from([*TOKENS, *NUMBER_TEXTS, *ODD_IDS, "", "[]", "{}", "{id: x}", "[1, 2]"]))
+        lines[index] = f"{key}: {odd}"
+    elif action == "number":
+        found = list(re.finditer(r"(?<![\w.-])\d+(?:\.\d+)?(?![\w.-])", text))
+        if found:
+            match = draw(st.sampled_from(found))
+            return text[: match.start()] + draw(st.sampled_from(NUMBER_TEXTS)) + text[match.end() :]
+    elif action == "drop-line":
+        keyed = [index for index, line in enumerate(lines) if ":" in line]
+        del lines[draw(st.sampled_from(keyed))]
+    else:
+        index = draw(st.integers(0, len(lines) - 1))
+        lines[index] = draw(st.sampled_from(["  ", " ", ""])) + lines[index][draw(st.integers(0, 2)) :]
+    return "\n".join(lines)
+
+
+@st.composite
+def mutated_rubrics(draw: st.DrawFn) -> bytes:
+    """The real rubric/2026.yaml with a few changes to its data and then to its text, in some encoding.
+
+    Data changes (numbers that no longer add up, dropped keys, duplicate ids, wrong types, unknown fields,
+    ids that are another id or nothing known, ids renamed everywhere, lists emptied or reversed) are written
+    back with PyYAML and lose the comments; without them the original text, comments and flow style
+    included, is mutated. Then tokens, cuts, duplicate lines, odd values and numbers go into the text.
+    """
+    data = copy.deepcopy(RUBRIC_DATA)
+    tree_changes = draw(st.integers(0, 3))
+    for _ in range(tree_changes):
+        data = draw(_mutate_tree(data))
+    text = dump_yaml(data) if tree_changes else RUBRIC_TEXT
+    for _ in range(draw(st.integers(0 if tree_changes else 1, 3))):
+        text = draw(_mutate_text(text))
+    # Mostly UTF-8: every other encoding stops at the same first check, so a few of them are enough.
+    encoding = draw(st.sampled_from(["utf-8"] * 12 + ["utf-8-sig", "gb18030", "utf-16", "mixed"]))
+    if encoding != "mixed":
+        return text.encode(encoding, errors="replace")
+    raw = text.encode("utf-8")
+    position = draw(st.integers(0, len(raw)))
+    return raw[:position] + "备注：内部".encode("gbk") + raw[position:]
+
+
+# --- checking ----------------------------------------------------------------------------------------------------
+
+
 def run_check(root: Path) -> tuple[int, str, str]:
+    """Run ``gridscore check``; warnings are added to stderr, where a user would see them."""
     out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(["check", "--root", str(root)])
-    return code, out.getvalue(), err.getvalue()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main(["check", "--root", str(root)])
+    shown = "".join(warnings.formatwarning(w.message, w.category, w.filename, w.lineno, None) for w in caught)
+    return code, out.getvalue(), shown + err.getvalue()
 
 
-def assert_clean_answer(root: Path, content: bytes) -> None:
-    """Write ``content`` as a record and check the repository: exit 0 or 1, only error lines."""
-    (root / TARGET).write_bytes(content)
+def assert_clean_answer(root: Path, content: bytes, target: str = TARGET) -> None:
+    """Write ``content`` to ``target`` (a record by default) and check the repository: exit 0 or 1, only error lines."""
+    (root / target).write_bytes(content)
     code, out, err = run_check(root)
     assert code in (0, 1), (code, err[-2000:])
     assert "Traceback" not in out + err and "程序内部错误" not in err, err[-2000:]
+    if code == 0:
+        assert err == "", err[-2000:]
     if code == 1:
         lines = [line for line in err.splitlines() if line]
         assert lines[-1].startswith("发现 ") and lines[-1].endswith("个问题，请逐条修改后重新运行 gridscore check。")

@@ -1,4 +1,7 @@
-"""Scoring invariants over generated records (hypothesis)."""
+"""Scoring invariants over generated records (hypothesis).
+
+The generators take the rubric as an argument: test_rubric_properties.py runs them over random rubrics.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +9,7 @@ import datetime
 from fractions import Fraction
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from generator.load import RecordFile
@@ -25,10 +28,11 @@ MONTH = Month(2026, 3)
 
 
 @st.composite
-def item_metrics(draw: st.DrawFn, item_id: str) -> object:
-    item = RUBRIC.item_by_id[item_id]
+def item_metrics(draw: st.DrawFn, rubric: Rubric, item_id: str) -> object:
+    """A valid value of one item's metrics: a level, or counts with every part within its whole."""
+    item = rubric.item_by_id[item_id]
     if item.method == "level":
-        choices = [level.id for level in RUBRIC.levels if item.allow_none or level.id != "none"]
+        choices = [level.id for level in rubric.levels if item.allow_none or level.id != "none"]
         return draw(st.sampled_from(choices))
     counts: dict[str, int] = {}
     for term in item.terms:
@@ -45,32 +49,57 @@ def item_metrics(draw: st.DrawFn, item_id: str) -> object:
 
 
 @st.composite
-def events(draw: st.DrawFn) -> list[EventEntry]:
+def events(draw: st.DrawFn, rubric: Rubric) -> list[EventEntry]:
     found = []
     for index in range(draw(st.integers(0, 6))):
-        kind = draw(st.sampled_from(RUBRIC.events))
-        parameter = draw(st.sampled_from([v.id for v in RUBRIC.scales[kind.by]])) if kind.by else None
+        kind = draw(st.sampled_from(rubric.events))
+        parameter = draw(st.sampled_from([v.id for v in rubric.scales[kind.by]])) if kind.by else None
         event = Event(kind=kind.id, date=datetime.date(2026, 3, 5), summary="测试")
         found.append(EventEntry(kind, event, parameter, index))
     return found
 
 
 @st.composite
-def entries(draw: st.DrawFn, worker_id: str = "w1") -> Entry:
-    metrics = {item.id: draw(item_metrics(item.id)) for item in RUBRIC.items}
-    return make_entry(worker_id, metrics, draw(events()))
+def entries(draw: st.DrawFn, rubric: Rubric, worker_id: str = "w1") -> Entry:
+    metrics = {item.id: draw(item_metrics(rubric, item.id)) for item in rubric.items}
+    return make_entry(rubric, worker_id, metrics, draw(events(rubric)))
 
 
-def make_entry(worker_id: str, metrics: dict, event_list: list[EventEntry], community: str = "c1") -> Entry:
+def make_entry(
+    rubric: Rubric, worker_id: str, metrics: dict, event_list: list[EventEntry], community: str = "c1"
+) -> Entry:
     worker = Worker(id=worker_id, name="测试", community=community, grid="g01", role="full_time", joined="2025-01")
     record = MonthlyRecord(
         worker=worker_id, period="2026-03", assessed_by="a1", assessed_on="2026-04-02", metrics=metrics
     )
     doc = Document(f"records/2026/03/{community}/{worker_id}.yaml", "", None)
-    return Entry(RecordFile(doc, record, MONTH, community), RUBRIC, worker, metrics, event_list)
+    return Entry(RecordFile(doc, record, MONTH, community), rubric, worker, metrics, event_list)
 
 
-@given(entries())
+def raisable_counts(rubric: Rubric) -> list[tuple[str, str]]:
+    """(item, metric) for every part of a ratio and every count: more of them is better work."""
+    return [
+        (item.id, name)
+        for item in rubric.items
+        for term in item.terms
+        for name in ([term.part] if term.method == "ratio" else [term.count])
+        if name is not None
+    ]
+
+
+def one_more(rubric: Rubric, entry: Entry, item_id: str, name: str) -> Entry | None:
+    """The same record with one more of ``name``; None when that would make a part exceed its whole."""
+    item = rubric.item_by_id[item_id]
+    counts = dict(entry.metrics[item_id])
+    wholes = {term.part: term.whole for term in item.terms if term.method == "ratio" and not term.cap_at_one}
+    whole = wholes.get(name)
+    if whole is not None and counts[name] >= counts[whole]:
+        return None  # a part may not exceed its whole; nothing to add
+    counts[name] += 1
+    return make_entry(rubric, entry.worker.id, {**entry.metrics, item_id: counts}, entry.events)
+
+
+@given(entries(RUBRIC))
 def test_total_stays_between_zero_and_110(entry: Entry) -> None:
     result = score_entry(entry)
     assert 0 <= result.total <= exact(RUBRIC.total_points) + exact(RUBRIC.bonus_cap)
@@ -81,39 +110,27 @@ def test_total_stays_between_zero_and_110(entry: Entry) -> None:
 
 @st.composite
 def entry_and_part(draw: st.DrawFn) -> tuple[Entry, str, str]:
-    entry = draw(entries())
-    candidates = [
-        (item.id, name)
-        for item in RUBRIC.items
-        for term in item.terms
-        for name in ([term.part] if term.method == "ratio" else [term.count])
-        if name is not None
-    ]
-    item_id, name = draw(st.sampled_from(candidates))
+    entry = draw(entries(RUBRIC))
+    item_id, name = draw(st.sampled_from(raisable_counts(RUBRIC)))
     return entry, item_id, name
 
 
 @given(entry_and_part())
 def test_more_completions_or_dissuasions_never_lower_a_score(case: tuple[Entry, str, str]) -> None:
     entry, item_id, name = case
-    item = RUBRIC.item_by_id[item_id]
-    counts = dict(entry.metrics[item_id])
-    wholes = {term.part: term.whole for term in item.terms if term.method == "ratio" and not term.cap_at_one}
-    whole = wholes.get(name)
-    if whole is not None and counts[name] >= counts[whole]:
-        return  # a part may not exceed its whole; nothing to add
-    counts[name] += 1
-    better = make_entry("w1", {**entry.metrics, item_id: counts}, entry.events)
+    better = one_more(RUBRIC, entry, item_id, name)
+    assume(better is not None)
+    assert better is not None
     before, after = score_entry(entry), score_entry(better)
     assert after.items[item_id].score >= before.items[item_id].score
     assert after.total >= before.total
 
 
 @settings(suppress_health_check=[HealthCheck.too_slow], max_examples=50)
-@given(st.lists(entries(), min_size=2, max_size=8), st.randoms(use_true_random=False))
+@given(st.lists(entries(RUBRIC), min_size=2, max_size=8), st.randoms(use_true_random=False))
 def test_results_do_not_depend_on_order(drawn: list[Entry], random) -> None:
     numbered = [
-        make_entry(f"w{index:02d}", entry.metrics, entry.events, community=f"c{index % 2}")
+        make_entry(RUBRIC, f"w{index:02d}", entry.metrics, entry.events, community=f"c{index % 2}")
         for index, entry in enumerate(drawn)
     ]
     shuffled = list(numbered)
