@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from generator.build import render_site
-from generator.render import fragment_path
+from generator.render import FRAGMENT_SUFFIX, fragment_path
 
 from .conftest import PROJECT
 
@@ -36,7 +36,9 @@ def selected(audience: str) -> dict[str, bytes]:
     return {
         path: content
         for path, content in files.items()
-        if (path.endswith(".md") and not path.startswith("workers/")) or path in keep or path == "notices/feed.xml"
+        if (path.endswith((".md", FRAGMENT_SUFFIX)) and not path.startswith("workers/"))
+        or path in keep
+        or path == "notices/feed.xml"
     }
 
 
