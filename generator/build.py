@@ -78,7 +78,7 @@ def render_site(root: Path, audience: Audience, today: date) -> tuple[Site, dict
     project = project_dir(root)
     site = gather_site(dataset, results, audience, today)
     pages = render_pages(site, environment(project), html_environment(project))
-    files = {path: text.encode("utf-8") for path, text in pages.items()}
+    files = {path: text.encode("utf-8") for path, text in pages}
     files.update(data_files(site, results))
     files["notices/feed.xml"] = rss_feed(site, _site_url(project))
     for asset in sorted((project / TEMPLATES / "assets").glob("*")):
@@ -98,8 +98,13 @@ def build(root: Path, audience: Audience, site_dir: Path | None = None) -> Build
     staging_parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=staging_parent))
     staging.chmod(0o755)  # mkdtemp makes it private; a web server must be able to read the site
+    pages = len(site.pages)
     try:
         write_docs(docs_dir, files)
+        # MkDocs needs only the docs folder and the nav from here on: let the records, results
+        # and rendered pages go (a county's are hundreds of MiB) before it holds every page.
+        del files
+        site.pages.clear()
         run_mkdocs(project, docs_dir, staging, site, today)
         replace_dir(staging, target)
     except BaseException:
@@ -107,7 +112,7 @@ def build(root: Path, audience: Audience, site_dir: Path | None = None) -> Build
         raise
     total = sum(path.stat().st_size for path in target.rglob("*") if path.is_file())
     count = sum(1 for path in target.rglob("*") if path.is_file())
-    return BuildReport(audience, target, len(site.pages), count, total, time.perf_counter() - started)
+    return BuildReport(audience, target, pages, count, total, time.perf_counter() - started)
 
 
 def write_docs(docs_dir: Path, files: dict[str, bytes]) -> None:

@@ -1,4 +1,4 @@
-"""MkDocs hook: put each page's pre-rendered HTML fragment in place, after its Markdown is converted.
+"""MkDocs hook: put each page's pre-rendered HTML in its slots, after its Markdown is converted.
 
 MkDocs loads a hook by its file path, so imports are absolute. The fragment's
 links name docs files (``data-gs-href="rubric/2026.md"``); they are resolved
@@ -16,7 +16,7 @@ from typing import Any
 from mkdocs.exceptions import PluginError
 from mkdocs.utils import get_relative_url
 
-from generator.render import FRAGMENT_SLOT, fragment_path, fragments_dir
+from generator.render import FRAGMENT_PART, FRAGMENT_SLOT, fragment_path, fragments_dir
 
 _LINK = re.compile(r'data-gs-href="([^"]*)"')
 
@@ -36,4 +36,8 @@ def on_page_content(html_text: str, page: Any, config: Any, files: Any, **kwargs
             raise PluginError(f"页面 {page.file.src_uri} 链接到不存在的页面 {match.group(1)}")
         return f'href="{html.escape(get_relative_url(target.url, page.file.url))}"'
 
-    return html_text.replace(FRAGMENT_SLOT, _LINK.sub(link, fragment), 1)
+    parts = _LINK.sub(link, fragment).split(FRAGMENT_PART)
+    pieces = html_text.split(FRAGMENT_SLOT)
+    if len(pieces) != len(parts) + 1:
+        raise PluginError(f"页面 {page.file.src_uri} 有 {len(pieces) - 1} 处内容位置，生成的片段却有 {len(parts)} 段")
+    return "".join(piece + part for piece, part in zip(pieces, [*parts, ""], strict=True))

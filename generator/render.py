@@ -11,6 +11,7 @@ import html
 import io
 import json
 import re
+from collections.abc import Iterator
 from datetime import date
 from fractions import Fraction
 from pathlib import Path
@@ -18,6 +19,7 @@ from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
 import jinja2
+import markupsafe
 import yaml
 
 from .numbers import fmt
@@ -72,13 +74,16 @@ def html_environment(project: Path) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters.update(fmt=fmt)
+    env.globals.update(trend_svg=lambda points, title: markupsafe.Markup(trend_svg(points, title)))
     return env
 
 
 # A page's HTML fragment is kept beside the docs folder (never published on its own) under
-# the page's path with this suffix; generator/page_hook.py puts it in place of FRAGMENT_SLOT.
+# the page's path with this suffix. generator/page_hook.py puts its parts (separated by
+# FRAGMENT_PART) into the page's FRAGMENT_SLOTs, in order.
 FRAGMENT_SUFFIX = ".fragment.html"
 FRAGMENT_SLOT = '<div class="gs-fragment"></div>'
+FRAGMENT_PART = "<!-- gs-slot -->"
 
 
 def fragments_dir(docs_dir: Path) -> Path:
@@ -89,20 +94,19 @@ def fragment_path(page_path: str) -> str:
     return page_path.removesuffix(".md") + FRAGMENT_SUFFIX
 
 
-def render_pages(site: Site, env: jinja2.Environment, html_env: jinja2.Environment) -> dict[str, str]:
+def render_pages(site: Site, env: jinja2.Environment, html_env: jinja2.Environment) -> Iterator[tuple[str, str]]:
     """Every page's Markdown text by docs-relative path, and each page's HTML fragment (see FRAGMENT_SUFFIX)."""
-    rendered: dict[str, str] = {}
     for page in site.pages:
         template = env.get_template(page.template)
 
         def link(target: str, page: Page = page) -> str:
             return relative(target, page.path)
 
-        text = template.render(**page.context, page_path=page.path, title=page.title, link=link)
-        rendered[page.path] = front_matter(page) + text
+        context = page.full_context()
+        text = template.render(**context, page_path=page.path, title=page.title, link=link)
+        yield page.path, front_matter(page) + text
         if page.fragment is not None:
-            rendered[fragment_path(page.path)] = html_env.get_template(page.fragment).render(**page.context)
-    return rendered
+            yield fragment_path(page.path), html_env.get_template(page.fragment).render(**context)
 
 
 def front_matter(page: Page) -> str:

@@ -7,7 +7,9 @@ sanctions or 通报批评; the internal site shows everything.
 
 from __future__ import annotations
 
+import functools
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
@@ -141,6 +143,12 @@ class Page:
     context: dict[str, Any]
     in_search: bool = True
     fragment: str | None = None  # an HTML template put into the page after MkDocs converts it (page_hook)
+    # More context, computed only when the page is rendered: a county's worker pages would
+    # otherwise hold every month's breakdown of every worker in memory at once.
+    lazy: Callable[[], dict[str, Any]] | None = None
+
+    def full_context(self) -> dict[str, Any]:
+        return {**self.context, **self.lazy()} if self.lazy is not None else self.context
 
 
 @dataclass
@@ -354,9 +362,15 @@ def gather_site(dataset: Dataset, results: Results, audience: Audience, build_da
     common = {"audience": audience, "unit": org.unit, "build_date": build_date}
 
     def add(
-        path: str, template: str, title: str, in_search: bool = True, fragment: str | None = None, **context: Any
+        path: str,
+        template: str,
+        title: str,
+        in_search: bool = True,
+        fragment: str | None = None,
+        lazy: Callable[[], dict[str, Any]] | None = None,
+        **context: Any,
     ) -> None:
-        site.pages.append(Page(path, template, title, {**common, **context}, in_search, fragment))
+        site.pages.append(Page(path, template, title, {**common, **context}, in_search, fragment, lazy))
 
     latest = months[0] if months else None
     add(
@@ -482,22 +496,27 @@ def gather_site(dataset: Dataset, results: Results, audience: Audience, build_da
     )
 
     # worker pages: out of the nav and out of the search index (a county has thousands)
-    for worker in sorted(org.workers, key=lambda w: w.id):
+    def worker_context(worker: Worker) -> dict[str, Any]:
         month_results = results.worker_months(worker.id)
         year_results = results.worker_years(worker.id)
+        return {
+            "trend": [TrendPoint(str(r.month), r.total, r.grade.id) for r in month_results],
+            "details": [g.month_detail(r) for r in reversed(month_results)],
+            "years": [(y, r, [h.name for h in r.honors]) for y, r in reversed(year_results)],
+            "sanctions": g.worker_sanctions(worker.id),
+        }
+
+    for worker in sorted(org.workers, key=lambda w: w.id):
         add(
             f"workers/{worker.id}.md",
             "worker.md.j2",
             g.name(worker),
             in_search=False,
-            fragment="worker_months.html.j2",
+            fragment="worker.html.j2",
+            lazy=functools.partial(worker_context, worker),
             worker=g.ref(worker),
             role=role_label(worker),
             active=f"{worker.joined} 起" + (f"，至 {worker.left}" if worker.left else ""),
-            trend=[TrendPoint(str(r.month), r.total, r.grade.id) for r in month_results],
-            details=[g.month_detail(r) for r in reversed(month_results)],
-            years=[(y, r, [h.name for h in r.honors]) for y, r in reversed(year_results)],
-            sanctions=g.worker_sanctions(worker.id),
         )
 
     add(
