@@ -74,6 +74,12 @@ class SealFile:
 
 
 @dataclass
+class OrganizationFile:
+    doc: Document
+    organization: Organization
+
+
+@dataclass
 class RubricFile:
     doc: Document
     rubric: Rubric
@@ -91,6 +97,7 @@ class Repository:
     annual: list[AnnualFile] = field(default_factory=list)
     notices: list[NoticeFile] = field(default_factory=list)
     seals: list[SealFile] = field(default_factory=list)
+    organizations: list[OrganizationFile] = field(default_factory=list)  # while loading files one by one
     problems: list[Problem] = field(default_factory=list)
     rubric_failed: bool = False  # a broken rubric: records are not checked against the others
 
@@ -111,85 +118,62 @@ def load_repository(root: Path) -> Repository:
         repo.problems.append(Problem(RECORDS, 0, "找不到 records 文件夹：请在考评仓库的根目录运行，或用 --root 指定"))
         return repo
     _load_rubrics(repo)
-    org_path = records_dir / ORGANIZATION
-    if org_path.is_file():
-        doc = _read(repo, org_path, limit=ORGANIZATION_MAX_BYTES)
-        if doc is not None:
-            repo.organization_doc = doc
-            repo.organization = _validate(repo, doc, Organization)
-    else:
+    if not (records_dir / ORGANIZATION).is_file():
         repo.problems.append(Problem(f"{RECORDS}/{ORGANIZATION}", 0, "缺少组织信息文件 organization.yaml"))
-    _load_data_files(repo, [path for path in _yaml_files(records_dir) if path != org_path])
+    _load_data_files(repo, _yaml_files(records_dir))  # organization.yaml among them
     return repo
 
 
 # A county has tens of thousands of records: parse the changed ones on every core.
 PARALLEL_FROM = 2000
-_FORKED: tuple[Repository, list[_Todo]] | None = None  # inherited by forked workers
+_FORKED: tuple[Repository, FileCache, list[_File]] | None = None  # inherited by forked workers
 
 
 @dataclass
 class Outcome:
     """What one data file said: the typed file (if it is valid on its own) and its problems."""
 
-    item: RecordFile | AnnualFile | NoticeFile | SealFile | None
+    item: RecordFile | AnnualFile | NoticeFile | SealFile | OrganizationFile | None
     problems: list[Problem]
 
 
 @dataclass(frozen=True)
-class _Todo:
-    index: int  # among all data files
+class _File:
     path: Path
-    raw: bytes
-    key: bytes  # digest of raw
+    name: str  # relative to the repository root, with forward slashes
 
 
 def _load_data_files(repo: Repository, paths: list[Path]) -> None:
     """Load every data file in order, taking unchanged files' outcomes from the cache."""
-    names = [_relative(path, repo.root) for path in paths]
+    files = [_File(path, _relative(path, repo.root)) for path in paths]
     cache = FileCache(repo.root, _cache_context(repo))
-    outcomes: list[Outcome | None] = [None] * len(paths)
-    todo: list[_Todo] = []
-    progress = Progress("读取并校验数据文件", len(paths))
-    for index, (path, name) in enumerate(zip(paths, names, strict=True)):
-        try:
-            raw = path.read_bytes()
-        except OSError as error:
-            outcomes[index] = Outcome(None, [_unreadable(name, error)])
-            progress.advance()
-            continue
-        key = digest(raw)
-        blob = cache.get(name, key)
-        if blob is not None:
-            try:
-                outcomes[index] = pickle.loads(blob)  # noqa: S301 - written by this program
-                progress.advance()
-                continue
-            except Exception:  # noqa: BLE001, S112 - a damaged entry: read the file again
-                pass
-        todo.append(_Todo(index, path, raw, key))
-    for task, blob in _process(repo, todo):
-        outcomes[task.index] = pickle.loads(blob)  # noqa: S301 - from this program
-        cache.put(names[task.index], task.key, blob)
+    outcomes: list[Outcome | None] = [None] * len(files)
+    progress = Progress("读取并校验数据文件", len(files))
+    for index, loaded, key, fresh in _process(repo, cache, files):
+        outcomes[index] = loaded
+        if fresh is not None:
+            cache.put(files[index].name, key, fresh)
         progress.advance()
     progress.finish()
-    cache.keep_only(set(names))
+    cache.keep_only({file.name for file in files})
     cache.save()
-    for path, outcome in zip(paths, outcomes, strict=True):
+    for file, outcome in zip(files, outcomes, strict=True):
         assert outcome is not None
         repo.problems += outcome.problems
         item = outcome.item
         if item is None:
             continue
-        item.doc.source = path
+        item.doc.source = file.path
         if isinstance(item, RecordFile):
             repo.records.append(item)
         elif isinstance(item, AnnualFile):
             repo.annual.append(item)
         elif isinstance(item, NoticeFile):
             repo.notices.append(item)
-        else:
+        elif isinstance(item, SealFile):
             repo.seals.append(item)
+        else:
+            repo.organization_doc, repo.organization = item.doc, item.organization
 
 
 def _cache_context(repo: Repository) -> list[bytes]:
@@ -199,45 +183,98 @@ def _cache_context(repo: Repository) -> list[bytes]:
     return [*context, b"rubric failed" if repo.rubric_failed else b"rubric ok"]
 
 
-def _process(repo: Repository, todo: list[_Todo]) -> Iterator[tuple[_Todo, bytes]]:
-    """Each file's pickled outcome; on every core when there are many."""
-    workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    if len(todo) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        for task in todo:
-            yield task, _outcome_blob(repo, task)
+# What one file gives: its index, its outcome, the digest of its bytes, and the outcome pickled
+# when it was computed now (None when the cache had it, or the file could not be read).
+_Loaded = tuple[int, Outcome, bytes, bytes | None]
+
+
+def _process(repo: Repository, cache: FileCache, files: list[_File]) -> Iterator[_Loaded]:
+    """Read every file and take its outcome from the cache or compute it; on every core when there are many.
+
+    The main process takes a share itself (it would only wait otherwise) and the
+    other cores share the rest, sending their outcomes back pickled.
+    """
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    if len(files) < PARALLEL_FROM or cores < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        for index, file in enumerate(files):
+            yield _load_one(repo, cache, index, file)
         return
     global _FORKED
-    _FORKED = (repo, todo)
-    size = max(50, -(-len(todo) // (workers * 8)))
-    spans = [(start, min(start + size, len(todo))) for start in range(0, len(todo), size)]
+    _FORKED = (repo, cache, files)
+    # The main process also unpickles what the others send: it takes a little less than its share.
+    own = int(len(files) / cores * 0.85)
+    size = max(50, -(-(len(files) - own) // ((cores - 1) * 4)))
+    spans = [(start, min(start + size, len(files))) for start in range(own, len(files), size)]
     try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            for (start, _), blobs in zip(spans, pool.map(_process_span, spans), strict=True):
-                for offset, blob in enumerate(blobs):
-                    yield todo[start + offset], blob
+        with ProcessPoolExecutor(cores - 1, mp_context=multiprocessing.get_context("fork")) as pool:
+            futures = [pool.submit(_process_span, span) for span in spans]
+            for index in range(own):
+                yield _load_one(repo, cache, index, files[index])
+            for future in futures:
+                for index, key, blob, fresh in future.result():
+                    try:
+                        outcome = pickle.loads(blob)  # noqa: S301 - written by this program
+                    except Exception:  # noqa: BLE001 - a damaged cache entry: read the file here
+                        yield _load_one(repo, None, index, files[index])
+                        continue
+                    yield index, outcome, key, blob if fresh else None
     finally:
         _FORKED = None
 
 
-def _process_span(span: tuple[int, int]) -> list[bytes]:
-    """In a forked worker: the pickled outcomes of some files (the parent already read their bytes)."""
+def _process_span(span: tuple[int, int]) -> list[tuple[int, bytes, bytes, bool]]:
+    """In a forked worker: (index, digest, pickled outcome, computed now?) for some files."""
     assert _FORKED is not None
-    repo, todo = _FORKED
-    return [_outcome_blob(repo, todo[index]) for index in range(*span)]
+    repo, cache, files = _FORKED
+    found = []
+    for index in range(*span):
+        file = files[index]
+        raw, key, blob = _read_cached(cache, file)
+        if blob is not None:
+            found.append((index, key, blob, False))
+        else:
+            found.append((index, key, _pickled(_outcome(repo, file.path, raw)), True))
+    return found
 
 
-def _outcome_blob(repo: Repository, task: _Todo) -> bytes:
+def _read_cached(cache: FileCache | None, file: _File) -> tuple[bytes, bytes, bytes | None]:
+    """The file's bytes, their digest, and the cached outcome for them if there is one."""
+    try:
+        raw = file.path.read_bytes()
+    except OSError as error:
+        unreadable = _pickled(Outcome(None, [_unreadable(file.name, error)]))
+        return b"", b"", unreadable  # not put in the cache: fresh is None for it
+    key = digest(raw)
+    return raw, key, cache.get(file.name, key) if cache is not None else None
+
+
+def _load_one(repo: Repository, cache: FileCache | None, index: int, file: _File) -> _Loaded:
+    raw, key, blob = _read_cached(cache, file)
+    if blob is not None:
+        try:
+            return index, pickle.loads(blob), key, None  # noqa: S301 - written by this program
+        except Exception:  # noqa: BLE001, S110 - a damaged cache entry: read the file again
+            pass
+    outcome = _outcome(repo, file.path, raw)
+    return index, outcome, key, _pickled(outcome)
+
+
+def _outcome(repo: Repository, path: Path, raw: bytes) -> Outcome:
     part = Repository(root=repo.root, rubrics=repo.rubrics, rubric_failed=repo.rubric_failed)
-    load_data_file(part, task.path, task.raw)
-    item: RecordFile | AnnualFile | NoticeFile | SealFile | None = None
-    for found in (part.records, part.annual):
+    load_data_file(part, path, raw)
+    item: RecordFile | AnnualFile | NoticeFile | SealFile | OrganizationFile | None = None
+    for found in (part.records, part.annual, part.organizations):
         for entry in found:
             entry.doc = entry.doc.lighten()  # the text is read again only to name a line
             item = entry
     for other in (part.notices, part.seals):
         if other:
             item = other[0]
-    return pickle.dumps(Outcome(item, part.problems), protocol=pickle.HIGHEST_PROTOCOL)
+    return Outcome(item, part.problems)
+
+
+def _pickled(outcome: Outcome) -> bytes:
+    return pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _yaml_files(folder: Path) -> list[Path]:
@@ -287,7 +324,11 @@ def load_data_file(repo: Repository, path: Path, raw: bytes) -> Document | None:
         tuple(shown.split("/")[1:]) if shown.startswith(RECORDS + "/") else path.relative_to(repo.root / RECORDS).parts
     )
     if relative == (ORGANIZATION,):
-        return None
+        doc = _parse(repo, path, raw, limit=ORGANIZATION_MAX_BYTES)
+        organization = _validate(repo, doc, Organization) if doc is not None else None
+        if doc is not None and organization is not None:
+            repo.organizations.append(OrganizationFile(doc, organization))
+        return doc
     if path.suffix == ".yml":
         repo.problems.append(Problem(shown, 1, "请使用 .yaml 扩展名（不是 .yml）"))
         return None
@@ -366,17 +407,9 @@ def check_metrics(
                 )
     if not valid:
         return None
-    # Usually nothing was normalized: keep the record's own dict (one copy in memory and in the cache).
-    return metrics if _identical(values, metrics) else values
-
-
-def _identical(a: Any, b: Any) -> bool:
-    """Equal and of the same types all the way down (1 == True == Decimal(1), but they are not the same data)."""
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, dict):
-        return a.keys() == b.keys() and all(_identical(value, b[key]) for key, value in a.items())
-    return bool(a == b)
+    # Usually nothing was normalized (labels to level ids): keep the record's own dict, one copy in
+    # memory and in the cache. Equal means identical here: counts are StrictInt, so no 1 == True.
+    return metrics if values == metrics else values
 
 
 def _is_count(value: Any) -> TypeGuard[int]:
