@@ -139,11 +139,11 @@ class Outcome:
 
 @dataclass(frozen=True)
 class _File:
-    path: Path
+    path: str
     name: str  # relative to the repository root, with forward slashes
 
 
-def _load_data_files(repo: Repository, paths: list[Path]) -> None:
+def _load_data_files(repo: Repository, paths: list[str]) -> None:
     """Load every data file in order, taking unchanged files' outcomes from the cache."""
     files = [_File(path, _relative(path, repo.root)) for path in paths]
     cache = FileCache(repo.root, _cache_context(repo))
@@ -240,7 +240,8 @@ def _process_span(span: tuple[int, int]) -> list[tuple[int, bytes, bytes, bool]]
 def _read_cached(cache: FileCache | None, file: _File) -> tuple[bytes, bytes, bytes | None]:
     """The file's bytes, their digest, and the cached outcome for them if there is one."""
     try:
-        raw = file.path.read_bytes()
+        with open(file.path, "rb") as handle:
+            raw = handle.read()
     except OSError as error:
         unreadable = _pickled(Outcome(None, [_unreadable(file.name, error)]))
         return b"", b"", unreadable  # not put in the cache: fresh is None for it
@@ -259,7 +260,7 @@ def _load_one(repo: Repository, cache: FileCache | None, index: int, file: _File
     return index, outcome, key, _pickled(outcome)
 
 
-def _outcome(repo: Repository, path: Path, raw: bytes) -> Outcome:
+def _outcome(repo: Repository, path: str, raw: bytes) -> Outcome:
     part = Repository(root=repo.root, rubrics=repo.rubrics, rubric_failed=repo.rubric_failed)
     load_data_file(part, path, raw)
     item: RecordFile | AnnualFile | NoticeFile | SealFile | OrganizationFile | None = None
@@ -277,13 +278,14 @@ def _pickled(outcome: Outcome) -> bytes:
     return pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _yaml_files(folder: Path) -> list[Path]:
-    found: list[Path] = []
+def _yaml_files(folder: Path) -> list[str]:
+    """Every YAML file under ``folder``, in a stable order (strings: a county has tens of thousands)."""
+    found: list[str] = []
     for dirpath, dirnames, filenames in os.walk(folder):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
             if name.endswith((".yaml", ".yml")) and not name.startswith("."):
-                found.append(Path(dirpath) / name)
+                found.append(os.path.join(dirpath, name))
     return found
 
 
@@ -316,20 +318,23 @@ def _load_rubrics(repo: Repository) -> None:
         seen[entry.rubric.effective_from] = entry
 
 
-def load_data_file(repo: Repository, path: Path, raw: bytes) -> Document | None:
+def load_data_file(repo: Repository, path: Path | str, raw: bytes) -> Document | None:
     """Read one file of ``records/`` (given its bytes) into ``repo``; return its document if it parsed."""
     # string work rather than Path.relative_to: this runs for every file of a county
     shown = _relative(path, repo.root)
     relative = (
-        tuple(shown.split("/")[1:]) if shown.startswith(RECORDS + "/") else path.relative_to(repo.root / RECORDS).parts
+        tuple(shown.split("/")[1:])
+        if shown.startswith(RECORDS + "/")
+        else Path(path).relative_to(repo.root / RECORDS).parts
     )
+    stem = relative[-1].rsplit(".", 1)[0] if relative else ""
     if relative == (ORGANIZATION,):
         doc = _parse(repo, path, raw, limit=ORGANIZATION_MAX_BYTES)
         organization = _validate(repo, doc, Organization) if doc is not None else None
         if doc is not None and organization is not None:
             repo.organizations.append(OrganizationFile(doc, organization))
         return doc
-    if path.suffix == ".yml":
+    if shown.endswith(".yml"):
         repo.problems.append(Problem(shown, 1, "请使用 .yaml 扩展名（不是 .yml）"))
         return None
     kind = _classify(relative)
@@ -349,11 +354,11 @@ def load_data_file(repo: Repository, path: Path, raw: bytes) -> Document | None:
     if kind == "notice":
         notice = _validate(repo, doc, Notice)
         if notice is not None:
-            repo.notices.append(NoticeFile(doc, notice, path.stem))
+            repo.notices.append(NoticeFile(doc, notice, stem))
     elif kind == "seal":
         seal = _validate(repo, doc, Seal)
         if seal is not None:
-            repo.seals.append(SealFile(doc, seal, path.stem))
+            repo.seals.append(SealFile(doc, seal, stem))
     elif kind == "annual":
         review = _validate(repo, doc, AnnualReview)
         if review is not None:
@@ -429,11 +434,11 @@ def _classify(parts: tuple[str, ...]) -> str | None:
     return None
 
 
-def _relative(path: Path, root: Path) -> str:
+def _relative(path: Path | str, root: Path) -> str:
     text, prefix = str(path), str(root) + os.sep
     if text.startswith(prefix):
         return text[len(prefix) :].replace(os.sep, "/")
-    return display_path(path, root)
+    return display_path(Path(path), root)
 
 
 def _read(repo: Repository, path: Path, limit: int = MAX_BYTES) -> Document | None:
@@ -450,7 +455,7 @@ def _unreadable(shown: str, error: OSError) -> Problem:
     return Problem(shown, 1, f"无法读取文件：{reason}（{error.strerror}）")
 
 
-def _parse(repo: Repository, path: Path, raw: bytes, limit: int = MAX_BYTES) -> Document | None:
+def _parse(repo: Repository, path: Path | str, raw: bytes, limit: int = MAX_BYTES) -> Document | None:
     shown = _relative(path, repo.root)
     try:
         doc = parse_document(raw, shown, limit)

@@ -56,7 +56,7 @@ class Document:
     text: str | None
     data: Any
     _nodes: yaml.Node | None = field(default=None, repr=False)
-    source: Path | None = field(default=None, repr=False)
+    source: Path | str | None = field(default=None, repr=False)
 
     def lighten(self) -> Document:
         """The same document without its text and data (cheap to send between processes)."""
@@ -70,7 +70,7 @@ class Document:
         if self.text is None:
             if self.source is None:
                 return ""
-            self.text = decode(self.source.read_bytes(), limit=None)  # already accepted once
+            self.text = decode(Path(self.source).read_bytes(), limit=None)  # already accepted once
         return self.text
 
     def problem(self, loc: Sequence[str | int], message: str) -> Problem:
