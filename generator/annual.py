@@ -13,7 +13,7 @@ from fractions import Fraction
 
 from .load import AnnualFile
 from .models import Worker
-from .numbers import ZERO, exact, round2
+from .numbers import ZERO, exact, exact_sum, round2
 from .rubric import Grade, Honor, Rubric, TieBreak
 from .score import MonthlyResult, assign_ranks
 
@@ -72,7 +72,7 @@ class AnnualSummary:
 
 
 def mean(values: Sequence[Fraction]) -> Fraction:
-    return sum(values, ZERO) / len(values) if values else ZERO
+    return exact_sum(values) / len(values) if values else ZERO
 
 
 def annual_result(
@@ -137,8 +137,9 @@ def score_year(year: int, rubric: Rubric, results: list[AnnualResult]) -> Annual
     assessed = len(results)
     quota = max(rules.excellent_quota_min, int(exact(rules.excellent_quota) * assessed))
     awarded = top_with_ties(candidates, quota, lambda r: (r.total, *r.tie_break_values(rules.tie_breaks)))
+    within = {id(result) for result in awarded}  # by identity: comparing results field by field is slow
     for result in candidates:
-        if result in awarded:
+        if id(result) in within:
             result.excellent_note = (
                 f"{top.name}名额 {quota} 个（参评 {assessed} 人 × {rules.excellent_quota}），在名额内"
             )

@@ -7,7 +7,7 @@ from fractions import Fraction
 
 from .annual import AnnualResult, AnnualSummary
 from .models import ROLE_LABELS
-from .numbers import ZERO, exact, fmt, fmt_plain
+from .numbers import ZERO, exact, exact_sum, fmt, fmt_plain
 from .rubric import Rubric
 from .score import ItemScore, MonthlyResult, TermScore
 from .validate import Dataset, EventEntry
@@ -191,7 +191,7 @@ def explain_year(dataset: Dataset, summary: AnnualSummary, result: AnnualResult)
     )
     for category in rubric.categories:
         values = [m.categories[category.id] for m in result.months if category.id in m.categories]
-        exact_mean = sum(values, ZERO) / len(values) if values else ZERO
+        exact_mean = exact_sum(values) / len(values) if values else ZERO
         lines.append(f"{category.name}月均分 = {rounding_text(exact_mean, result.category_means[category.id])}")
     lines.append("")
     if result.review is not None and result.review_score is not None:

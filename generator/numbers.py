@@ -57,3 +57,11 @@ def integer_keys(values: Sequence[Fraction]) -> list[int]:
     """The same order as ``values`` in integers over a common denominator (sorting Fractions is slow)."""
     common = math.lcm(*{value.denominator for value in values}) if values else 1
     return [value.numerator * (common // value.denominator) for value in values]
+
+
+def exact_sum(values: Sequence[Fraction]) -> Fraction:
+    """The sum, added in integers over a common denominator (one Fraction, not one per addition)."""
+    if not values:
+        return ZERO
+    common = math.lcm(*{value.denominator for value in values})
+    return Fraction(sum(value.numerator * (common // value.denominator) for value in values), common)
