@@ -22,7 +22,6 @@ from pathlib import Path
 import pydantic
 
 CACHE_DIR = ".gridscore-cache"
-_FILE = "files.pickle"
 _FORMAT = 1
 
 _code_hash: str | None = None
@@ -47,61 +46,87 @@ def code_fingerprint() -> str:
 
 
 class FileCache:
-    """Outcomes by repository-relative path, each with the digest of the bytes it came from."""
+    """Outcomes by repository-relative path, each with the digest of the bytes it came from.
+
+    Stored in shards, one per folder of a month (``records/2026/03``) or so, so that
+    changing one record rewrites one shard rather than the whole cache.
+    """
 
     def __init__(self, root: Path, context: Iterable[bytes]) -> None:
         hasher = hashlib.blake2b(code_fingerprint().encode(), digest_size=16)
         for part in context:  # e.g. the rubric files: outcomes depend on them
             hasher.update(digest(part))
         self.fingerprint = hasher.hexdigest()
-        self.path = root / CACHE_DIR / _FILE
-        self.entries: dict[str, tuple[bytes, bytes]] = {}
-        self.changed = False
-        try:
-            with self.path.open("rb") as handle:
-                stored = pickle.load(handle)  # noqa: S301 - our own file, under the repository
-            if isinstance(stored, dict) and stored.get("fingerprint") == self.fingerprint:
-                self.entries = stored["entries"]
-        except Exception:  # noqa: BLE001 - an unreadable cache is an empty cache
-            self.entries = {}
+        self.folder = root / CACHE_DIR
+        self.shards: dict[str, dict[str, tuple[bytes, bytes]]] = {}
+        self.dirty: set[str] = set()
+        self.stale: list[Path] = []  # shard files of another version, or unreadable
+        for path in sorted(self.folder.glob("files-*.pickle")):
+            try:
+                with path.open("rb") as handle:
+                    stored = pickle.load(handle)  # noqa: S301 - our own file, under the repository
+                if stored["fingerprint"] == self.fingerprint and path.name == _shard_file(stored["shard"]):
+                    self.shards[stored["shard"]] = stored["entries"]
+                    continue
+            except Exception:  # noqa: BLE001, S110 - an unreadable shard is an empty one
+                pass
+            self.stale.append(path)
 
     def get(self, name: str, key: bytes) -> bytes | None:
-        entry = self.entries.get(name)
+        entry = self.shards.get(_shard(name), {}).get(name)
         if entry is not None and entry[0] == key:
             return entry[1]
         return None
 
     def put(self, name: str, key: bytes, blob: bytes) -> None:
-        self.entries[name] = (key, blob)
-        self.changed = True
+        shard = _shard(name)
+        self.shards.setdefault(shard, {})[name] = (key, blob)
+        self.dirty.add(shard)
 
     def keep_only(self, names: set[str]) -> None:
         """Forget files that no longer exist."""
-        gone = [name for name in self.entries if name not in names]
-        for name in gone:
-            del self.entries[name]
-        self.changed = self.changed or bool(gone)
+        for shard, entries in self.shards.items():
+            gone = [name for name in entries if name not in names]
+            for name in gone:
+                del entries[name]
+            if gone:
+                self.dirty.add(shard)
 
     def save(self) -> None:
-        """Write atomically; a cache that cannot be written is simply not written."""
-        if not self.changed:
-            return
+        """Write the changed shards atomically; a cache that cannot be written is simply not written."""
         try:
-            self.path.parent.mkdir(exist_ok=True)
-            ignore = self.path.parent / ".gitignore"
+            for path in self.stale:
+                path.unlink(missing_ok=True)
+            if not self.dirty:
+                return
+            self.folder.mkdir(exist_ok=True)
+            ignore = self.folder / ".gitignore"
             if not ignore.exists():
                 ignore.write_text("# gridscore's cache: safe to delete\n*\n", encoding="utf-8")
-            fd, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".files-", suffix=".tmp")
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    pickle.dump(
-                        {"fingerprint": self.fingerprint, "entries": self.entries},
-                        handle,
-                        protocol=pickle.HIGHEST_PROTOCOL,
-                    )
-                os.replace(temporary, self.path)
-            except BaseException:
-                Path(temporary).unlink(missing_ok=True)
-                raise
+            for shard in sorted(self.dirty):
+                entries = self.shards[shard]
+                target = self.folder / _shard_file(shard)
+                if not entries:
+                    target.unlink(missing_ok=True)
+                    continue
+                fd, temporary = tempfile.mkstemp(dir=self.folder, prefix=".files-", suffix=".tmp")
+                try:
+                    with os.fdopen(fd, "wb") as handle:
+                        data = {"fingerprint": self.fingerprint, "shard": shard, "entries": entries}
+                        pickle.dump(data, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                    os.replace(temporary, target)
+                except BaseException:
+                    Path(temporary).unlink(missing_ok=True)
+                    raise
         except OSError:
             return
+
+
+def _shard(name: str) -> str:
+    """records/2026/03/c001/w.yaml → records/2026/03; records/notices/x.yaml → records/notices."""
+    parts = name.split("/")
+    return "/".join(parts[:3] if len(parts) > 4 else parts[:-1])
+
+
+def _shard_file(shard: str) -> str:
+    return f"files-{hashlib.blake2b(shard.encode(), digest_size=8).hexdigest()}.pickle"

@@ -1,0 +1,119 @@
+"""The content-hash cache: used when a file is unchanged, never trusted over the file, safe to lose."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+import generator.load
+from generator.cache import CACHE_DIR, FileCache
+
+from .conftest import run_cli
+
+RECORD = "records/2026/10/chaoyang/wg-0301.yaml"  # a month not sealed yet
+
+
+def check(root: Path) -> tuple[int, str, str]:
+    run = run_cli("check", "--root", str(root))
+    return run.code, re.sub(r"用时 [\d.]+ 秒", "用时 … 秒", run.out), run.err
+
+
+@pytest.fixture
+def computed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The files whose outcome was computed (not taken from the cache), in each run."""
+    names: list[str] = []
+    original = FileCache.put
+
+    def put(self: FileCache, name: str, key: bytes, blob: bytes) -> None:
+        names.append(name)
+        original(self, name, key, blob)
+
+    monkeypatch.setattr(FileCache, "put", put)
+    return names
+
+
+def test_unchanged_files_come_from_the_cache(sample: Path, computed: list[str]) -> None:
+    first = check(sample)
+    files = len(list((sample / "records").rglob("*.yaml")))
+    assert first[0] == 0 and len(computed) == files
+    assert (sample / CACHE_DIR / ".gitignore").read_text(encoding="utf-8").endswith("*\n")
+    computed.clear()
+    assert check(sample) == first and computed == []
+    path = sample / RECORD
+    path.write_text(path.read_text(encoding="utf-8").replace("coordination: ", "coordination:  "), encoding="utf-8")
+    assert check(sample) == first and computed == [RECORD]  # same data, other bytes: read again
+
+
+def test_the_files_win_over_the_cache(sample: Path) -> None:
+    assert check(sample)[0] == 0
+    path = sample / RECORD
+    text = path.read_text(encoding="utf-8")
+    broken = re.sub(r"tasks_completed: \d+", "tasks_completed: 999", text)
+    assert broken != text
+    path.write_text(broken, encoding="utf-8")
+    code, _, err = check(sample)
+    line = broken[: broken.index("tasks_completed: 999")].count("\n") + 1
+    assert code == 1 and f"{RECORD}:{line}: " in err and "不能大于" in err
+    path.write_text(text, encoding="utf-8")  # put back: the cached outcome of these bytes is used again
+    assert check(sample)[0] == 0
+
+
+def test_a_rubric_change_makes_every_record_be_checked_again(sample: Path, computed: list[str]) -> None:
+    assert check(sample)[0] == 0
+    computed.clear()
+    rubric = sample / "rubric/2026.yaml"
+    rubric.write_text(rubric.read_text(encoding="utf-8") + "\n# a comment\n", encoding="utf-8")
+    assert check(sample)[0] == 0
+    assert len(computed) == len(list((sample / "records").rglob("*.yaml")))
+
+
+def test_a_damaged_or_missing_cache_changes_nothing(sample: Path) -> None:
+    first = check(sample)
+    shards = sorted((sample / CACHE_DIR).glob("files-*.pickle"))
+    assert len(shards) > 3  # a shard per month folder, and a few more
+    shards[0].write_bytes(b"not a pickle")
+    shards[1].write_bytes(shards[1].read_bytes()[:100])
+    assert check(sample) == first
+    assert all(shard.read_bytes()[:2] == b"\x80\x05" for shard in shards[:2])  # written anew
+    shutil.rmtree(sample / CACHE_DIR)
+    assert check(sample) == first
+    shutil.rmtree(sample / CACHE_DIR)
+    (sample / CACHE_DIR).write_text("in the way", encoding="utf-8")  # cannot be written: not needed either
+    assert check(sample) == first
+
+
+def test_deleted_files_leave_the_cache(sample: Path) -> None:
+    assert check(sample)[0] == 0
+    (sample / "records/2026/10/chaoyang/wg-0301.yaml").unlink()  # an unsealed month: still valid without it
+    code, out, err = check(sample)
+    assert code == 0, err
+    cache = FileCache(sample, generator.load._cache_context(_rubrics_loaded(sample)))
+    assert "records/2026/10/chaoyang/wg-0301.yaml" not in cache.shards["records/2026/10"]
+    assert "records/2026/10/chaoyang/wg-0302.yaml" in cache.shards["records/2026/10"]
+
+
+def test_many_files_are_read_on_every_core_with_the_same_result(
+    sample: Path, computed: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    serial = check(sample)
+    shutil.rmtree(sample / CACHE_DIR)
+    monkeypatch.setattr(generator.load, "PARALLEL_FROM", 10)
+    computed.clear()
+    assert check(sample) == serial
+    files = len(list((sample / "records").rglob("*.yaml")))
+    assert sorted(computed) == sorted(set(computed)) and len(computed) == files
+    computed.clear()
+    assert check(sample) == serial and computed == []  # the workers found everything in the cache
+    path = sample / RECORD
+    path.write_text(re.sub(r"tasks_completed: \d+", "tasks_completed: 999", path.read_text(encoding="utf-8")))
+    code, _, err = check(sample)
+    assert code == 1 and RECORD in err and computed == [RECORD]
+
+
+def _rubrics_loaded(root: Path) -> generator.load.Repository:
+    repo = generator.load.Repository(root=root)
+    generator.load._load_rubrics(repo)
+    return repo
