@@ -7,11 +7,17 @@ again: its outcome (the typed record, or the problems found in it) comes from
 used only when the hash of the file read just now matches, and anything odd
 about the cache (missing, truncated, from another version) makes it empty.
 Deleting the folder is always safe.
+
+The cache holds pickles, and unpickling runs code: a shard is read only if it
+carries a MAC made with this machine's own key (kept outside the repository, in
+the user's cache folder). A ``.gridscore-cache`` committed to a pull request,
+or written by anyone else, is ignored rather than trusted.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import os
 import pickle
 import sys
@@ -22,9 +28,38 @@ from pathlib import Path
 import pydantic
 
 CACHE_DIR = ".gridscore-cache"
-_FORMAT = 1
+_FORMAT = 2
 
 _code_hash: str | None = None
+
+
+_MAC_SIZE = 32
+_key: bytes | None = None
+
+
+def machine_key() -> bytes | None:
+    """This user's secret for signing cache shards, made on first use; None if it cannot be kept."""
+    global _key
+    if _key is None:
+        home = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        path = Path(home) / "gridscore" / "cache-key"
+        try:
+            if not path.is_file():
+                path.parent.mkdir(parents=True, exist_ok=True)
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(os.urandom(_MAC_SIZE))
+            key = path.read_bytes()
+        except OSError:
+            return None
+        if len(key) != _MAC_SIZE:
+            return None
+        _key = key
+    return _key
+
+
+def _mac(key: bytes, payload: bytes) -> bytes:
+    return hashlib.blake2b(payload, key=key, digest_size=_MAC_SIZE).digest()
 
 
 def digest(raw: bytes) -> bytes:
@@ -60,14 +95,19 @@ class FileCache:
         self.folder = root / CACHE_DIR
         self.shards: dict[str, dict[str, tuple[bytes, bytes]]] = {}
         self.dirty: set[str] = set()
-        self.stale: list[Path] = []  # shard files of another version, or unreadable
+        self.stale: list[Path] = []  # shard files of another version, unsigned or unreadable
+        self.key = machine_key()
+        if self.key is None:
+            return  # no key, no cache: nothing is read, nothing is written
         for path in sorted(self.folder.glob("files-*.pickle")):
             try:
-                with path.open("rb") as handle:
-                    stored = pickle.load(handle)  # noqa: S301 - our own file, under the repository
-                if stored["fingerprint"] == self.fingerprint and path.name == _shard_file(stored["shard"]):
-                    self.shards[stored["shard"]] = stored["entries"]
-                    continue
+                signed = path.read_bytes()
+                mac, payload = signed[:_MAC_SIZE], signed[_MAC_SIZE:]
+                if hmac.compare_digest(mac, _mac(self.key, payload)):
+                    stored = pickle.loads(payload)  # noqa: S301 - signed with this machine's key
+                    if stored["fingerprint"] == self.fingerprint and path.name == _shard_file(stored["shard"]):
+                        self.shards[stored["shard"]] = stored["entries"]
+                        continue
             except Exception:  # noqa: BLE001, S110 - an unreadable shard is an empty one
                 pass
             self.stale.append(path)
@@ -94,6 +134,8 @@ class FileCache:
 
     def save(self) -> None:
         """Write the changed shards atomically; a cache that cannot be written is simply not written."""
+        if self.key is None:
+            return
         try:
             for path in self.stale:
                 path.unlink(missing_ok=True)
@@ -111,9 +153,11 @@ class FileCache:
                     continue
                 fd, temporary = tempfile.mkstemp(dir=self.folder, prefix=".files-", suffix=".tmp")
                 try:
+                    data = {"fingerprint": self.fingerprint, "shard": shard, "entries": entries}
+                    payload = pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
                     with os.fdopen(fd, "wb") as handle:
-                        data = {"fingerprint": self.fingerprint, "shard": shard, "entries": entries}
-                        pickle.dump(data, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                        handle.write(_mac(self.key, payload))
+                        handle.write(payload)
                     os.replace(temporary, target)
                 except BaseException:
                     Path(temporary).unlink(missing_ok=True)

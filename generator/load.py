@@ -102,12 +102,16 @@ class Repository:
     rubric_failed: bool = False  # a broken rubric: records are not checked against the others
 
     def rubric_for(self, month: Month) -> Rubric | None:
-        """The edition in force for ``month``: the latest one that took effect by then."""
-        chosen = None
-        for entry in self.rubrics:
-            if entry.rubric.effective_from <= month:
-                chosen = entry.rubric
-        return chosen
+        return rubric_in_force(self.rubrics, month)
+
+
+def rubric_in_force(rubrics: list[RubricFile], month: Month) -> Rubric | None:
+    """The edition in force for ``month``: the latest one that took effect by then (``rubrics`` in date order)."""
+    chosen = None
+    for entry in rubrics:
+        if entry.rubric.effective_from <= month:
+            chosen = entry.rubric
+    return chosen
 
 
 def load_repository(root: Path) -> Repository:

@@ -25,6 +25,7 @@ from .load import (
     RubricFile,
     SealFile,
     load_repository,
+    rubric_in_force,
 )
 from .messages import did_you_mean, show
 from .models import Assessor, Event, MonthlyRecord, Organization, Worker
@@ -85,11 +86,7 @@ class Dataset:
     seals: dict[str, SealFile] = field(default_factory=dict)  # by period, "2026-03" or "2026"
 
     def rubric_for(self, month: Month) -> Rubric | None:
-        chosen = None
-        for entry in self.rubrics:
-            if entry.rubric.effective_from <= month:
-                chosen = entry.rubric
-        return chosen
+        return rubric_in_force(self.rubrics, month)
 
     def annual_rubric(self, year: int) -> Rubric | None:
         """Annual rules come from the edition in force for the year's last month."""

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +16,9 @@ import pytest
 from generator.cli import main
 
 PROJECT = Path(__file__).resolve().parent.parent
+
+# gridscore keeps the key that signs its cache in the user's cache folder: not the developer's, in tests.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="gridscore-test-home-cache-")
 
 ORGANIZATION = """\
 unit:

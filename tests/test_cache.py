@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import re
 import shutil
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import generator.load
-from generator.cache import CACHE_DIR, FileCache
+from generator.cache import CACHE_DIR, FileCache, _shard_file
 
 from .conftest import run_cli
 
@@ -74,10 +75,12 @@ def test_a_damaged_or_missing_cache_changes_nothing(sample: Path) -> None:
     first = check(sample)
     shards = sorted((sample / CACHE_DIR).glob("files-*.pickle"))
     assert len(shards) > 3  # a shard per month folder, and a few more
+    whole = [shard.read_bytes() for shard in shards[:3]]
     shards[0].write_bytes(b"not a pickle")
-    shards[1].write_bytes(shards[1].read_bytes()[:100])
+    shards[1].write_bytes(whole[1][:100])
+    shards[2].write_bytes(whole[2][:-1] + bytes([whole[2][-1] ^ 1]))  # one bit: the signature no longer fits
     assert check(sample) == first
-    assert all(shard.read_bytes()[:2] == b"\x80\x05" for shard in shards[:2])  # written anew
+    assert [shard.read_bytes() for shard in shards[:3]] == whole  # written anew, the same
     shutil.rmtree(sample / CACHE_DIR)
     assert check(sample) == first
     shutil.rmtree(sample / CACHE_DIR)
@@ -117,3 +120,26 @@ def _rubrics_loaded(root: Path) -> generator.load.Repository:
     repo = generator.load.Repository(root=root)
     generator.load._load_rubrics(repo)
     return repo
+
+
+class _Planted:
+    """A pickle that would create a file when loaded: what a hostile cache could do."""
+
+    def __init__(self, target: Path) -> None:
+        self.target = target
+
+    def __reduce__(self) -> tuple[object, tuple[Path]]:
+        return (Path.touch, (self.target,))
+
+
+def test_a_cache_not_written_here_is_never_unpickled(sample: Path, tmp_path: Path) -> None:
+    first = check(sample)
+    shard = next(p for p in (sample / CACHE_DIR).glob("files-*.pickle") if p.name == _shard_file("records/2026/10"))
+    planted = tmp_path / "planted"
+    payload = pickle.dumps(_Planted(planted), protocol=pickle.HIGHEST_PROTOCOL)
+    for mac in (shard.read_bytes()[:32], bytes(32)):  # a signature copied from a real shard, or none
+        shard.write_bytes(mac + payload)
+        assert check(sample) == first
+        assert not planted.exists()
+    pickle.loads(payload)  # the test's own check that the payload is live
+    assert planted.exists()
