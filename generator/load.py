@@ -233,7 +233,11 @@ def _process_span(span: tuple[int, int]) -> list[tuple[int, bytes, bytes, bool]]
     found = []
     for index in range(*span):
         file = files[index]
-        raw, key, blob = _read_cached(cache, file)
+        read = _read_cached(cache, file)
+        if isinstance(read, Outcome):  # unreadable: reported, never cached
+            found.append((index, b"", _pickled(read), False))
+            continue
+        raw, key, blob = read
         if blob is not None:
             found.append((index, key, blob, False))
         else:
@@ -241,20 +245,22 @@ def _process_span(span: tuple[int, int]) -> list[tuple[int, bytes, bytes, bool]]
     return found
 
 
-def _read_cached(cache: FileCache | None, file: _File) -> tuple[bytes, bytes, bytes | None]:
-    """The file's bytes, their digest, and the cached outcome for them if there is one."""
+def _read_cached(cache: FileCache | None, file: _File) -> tuple[bytes, bytes, bytes | None] | Outcome:
+    """The file's bytes, their digest and the cached outcome for them if any; or the problem reading it."""
     try:
         with open(file.path, "rb") as handle:
             raw = handle.read()
     except OSError as error:
-        unreadable = _pickled(Outcome(None, [_unreadable(file.name, error)]))
-        return b"", b"", unreadable  # not put in the cache: fresh is None for it
+        return Outcome(None, [_unreadable(file.name, error)])
     key = digest(raw)
     return raw, key, cache.get(file.name, key) if cache is not None else None
 
 
 def _load_one(repo: Repository, cache: FileCache | None, index: int, file: _File) -> _Loaded:
-    raw, key, blob = _read_cached(cache, file)
+    read = _read_cached(cache, file)
+    if isinstance(read, Outcome):  # unreadable: reported, never cached
+        return index, read, b"", None
+    raw, key, blob = read
     if blob is not None:
         try:
             return index, pickle.loads(blob), key, None  # noqa: S301 - written by this program

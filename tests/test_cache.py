@@ -143,3 +143,18 @@ def test_a_cache_not_written_here_is_never_unpickled(sample: Path, tmp_path: Pat
         assert not planted.exists()
     pickle.loads(payload)  # the test's own check that the payload is live
     assert planted.exists()
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+def test_an_unreadable_file_is_reported_and_not_cached(
+    sample: Path, computed: list[str], monkeypatch: pytest.MonkeyPatch, parallel: bool
+) -> None:
+    if parallel:
+        monkeypatch.setattr(generator.load, "PARALLEL_FROM", 10)
+    broken = "records/2026/10/chaoyang/wg-0399.yaml"
+    (sample / broken).symlink_to(sample / "records/nowhere.yaml")  # listed, but cannot be opened
+    for _ in range(2):
+        computed.clear()
+        code, _, err = check(sample)
+        assert code == 1 and f"{broken}:1: 无法读取文件：文件无法打开" in err, err
+        assert broken not in computed
