@@ -2,8 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
+
+# Characters that would break a ``path:line: message`` line apart or hide in a terminal.
+_UNPRINTABLE = re.compile(r"\r\n|[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+_LINE_BREAKS = {"\r\n", "\n", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"}
+
+
+def one_line(text: str) -> str:
+    """``text`` on one printable line: a line break shows as ⏎, another control character as \\xNN."""
+    if _UNPRINTABLE.search(text) is None:
+        return text
+    return _UNPRINTABLE.sub(lambda m: "⏎" if m.group() in _LINE_BREAKS else f"\\x{ord(m.group()):02x}", text)
 
 
 @dataclass(frozen=True, order=True)
@@ -15,9 +27,11 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
+        # A value quoted in a message, or a file's name, may hold a line break: one problem stays one line.
+        path, message = one_line(self.path), one_line(self.message)
         if self.line:
-            return f"{self.path}:{self.line}: {self.message}"
-        return f"{self.path}: {self.message}"
+            return f"{path}:{self.line}: {message}"
+        return f"{path}: {message}"
 
 
 class GridscoreError(Exception):

@@ -12,6 +12,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from .errors import one_line
+
 Loc = tuple[str | int, ...]
 
 
@@ -33,7 +35,7 @@ def show(value: Any) -> str:
         return "一组字段"
     if isinstance(value, list):
         return "一个列表"
-    text = str(value)
+    text = one_line(str(value))
     return f"“{text[:40]}…”" if len(text) > 40 else f"“{text}”"
 
 

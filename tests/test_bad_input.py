@@ -586,6 +586,22 @@ def test_wrong_types(repo: Repo, text: str, expected: str) -> None:
     assert_problems(repo, expected)
 
 
+def test_a_quoted_value_with_line_breaks_stays_on_one_line(repo: Repo) -> None:
+    # Found by the long fuzz run: a list written as a block of text used to split the message over two lines.
+    repo.write(P, GOOD_RECORD + "events: |\n  - kind: major_dissuasion\n    date: 2026-03-12\n")
+    assert_problems(
+        repo,
+        f"{P}:14: “events”应为列表（每项以“- ”开头），实际为 “- kind: major_dissuasion⏎  date: 2026-03…”",
+    )
+
+
+def test_control_characters_in_a_value_are_shown_not_sent_to_the_terminal(repo: Repo) -> None:
+    repo.write(P, GOOD_RECORD.replace("worker: w1", 'worker: "w1\\e[31m\\u2028"'))
+    message = "“worker”只能包含英文字母、数字、-、_ 和 .，且不能有空格，实际为 “w1\\x1b[31m⏎”"
+    run = assert_problems(repo, f"{P}:1: {message}")
+    assert "\x1b" not in run.err
+
+
 @pytest.mark.parametrize("key", ["1", "true", "2026-03-05", "~"])
 def test_key_that_is_not_text(repo: Repo, key: str) -> None:
     repo.write(P, GOOD_RECORD + f"{key}: x\n")
