@@ -604,13 +604,19 @@ records) on a 2-core laptop:
 """
 
 _SECTION = re.compile(r"<!-- bench:(?P<key>[^ ]+) -->\n.*?<!-- /bench:(?P=key) -->\n", re.DOTALL)
+NOTES = "<!-- notes: written by hand, kept as they are by bench.py -->\n"
 
 
 def write_benchmarks(path: Path, key: str, body: str) -> None:
-    """Rewrite ``path``: the header, then every section, ours replaced or added; ordered by size."""
+    """Rewrite ``path``: the header, then every section, ours replaced or added; ordered by size; then the notes."""
     sections: dict[str, str] = {}
+    notes = ""
     if path.is_file():
-        for match in _SECTION.finditer(path.read_text(encoding="utf-8")):
+        text = path.read_text(encoding="utf-8")
+        if NOTES in text:
+            text, notes = text.split(NOTES, 1)
+            notes = NOTES + notes
+        for match in _SECTION.finditer(text):
             sections[match.group("key")] = match.group(0)
     sections[key] = f"<!-- bench:{key} -->\n{body}<!-- /bench:{key} -->\n"
 
@@ -618,7 +624,7 @@ def write_benchmarks(path: Path, key: str, body: str) -> None:
         return tuple(int(n) for n in re.findall(r"\d+", k))
 
     ordered = [sections[k] for k in sorted(sections, key=size)]
-    path.write_text(HEADER + "\n" + "\n".join(ordered), encoding="utf-8")
+    path.write_text(HEADER + "\n" + "\n".join(ordered) + ("\n" + notes if notes else ""), encoding="utf-8")
 
 
 # --- command line ----------------------------------------------------------------------------------------------
