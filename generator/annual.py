@@ -13,7 +13,7 @@ from fractions import Fraction
 
 from .load import AnnualFile
 from .models import Worker
-from .numbers import ZERO, exact, exact_sum, round2
+from .numbers import ZERO, exact, round2, rounded_mean
 from .rubric import Grade, Honor, Rubric, TieBreak
 from .score import MonthlyResult, assign_ranks
 
@@ -71,19 +71,15 @@ class AnnualSummary:
     quota_exceeded: bool
 
 
-def mean(values: Sequence[Fraction]) -> Fraction:
-    return exact_sum(values) / len(values) if values else ZERO
-
-
 def annual_result(
     worker: Worker, year: int, rubric: Rubric, months: list[MonthlyResult], review: AnnualFile | None
 ) -> AnnualResult:
     """One worker's year before the quota and honors (which need everyone's results)."""
     months = sorted(months, key=lambda result: result.month)
-    monthly_mean = round2(mean([month.total for month in months]))
+    monthly_mean = rounded_mean([month.total for month in months])
     category_means = {
-        category.id: round2(
-            mean([month.categories[category.id] for month in months if category.id in month.categories])
+        category.id: rounded_mean(
+            [month.categories[category.id] for month in months if category.id in month.categories]
         )
         for category in rubric.categories
     }

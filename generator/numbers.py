@@ -23,9 +23,22 @@ def exact(value: int | Decimal | Fraction | str) -> Fraction:
 
 def round2(value: Fraction) -> Fraction:
     """Round half-up (away from zero on .5) to two decimals."""
-    scaled = value * 100
-    magnitude = (abs(scaled) * 2 + 1) // 2  # floor(|x| + 1/2)
-    return Fraction(magnitude if scaled >= 0 else -magnitude, 100)
+    return _round_ratio(value.numerator, value.denominator)
+
+
+def _round_ratio(numerator: int, denominator: int) -> Fraction:
+    """numerator / denominator (denominator > 0) rounded half-up to two decimals, in integers."""
+    magnitude = (abs(numerator) * 200 + denominator) // (2 * denominator)  # floor(|x| × 100 + 1/2)
+    return Fraction(magnitude if numerator >= 0 else -magnitude, 100)
+
+
+def rounded_mean(values: Sequence[Fraction]) -> Fraction:
+    """The mean rounded half-up to two decimals (0 for no values), added in integers."""
+    if not values:
+        return ZERO
+    common = math.lcm(*{value.denominator for value in values})
+    total = sum(value.numerator * (common // value.denominator) for value in values)
+    return _round_ratio(total, common * len(values))
 
 
 def fmt(value: Fraction) -> str:

@@ -116,7 +116,8 @@ def without_cycle_collection() -> Iterator[None]:
     Loading a county allocates millions of objects, and each automatic
     collection walks all of them again (about half the time of scoring). The
     collector is paused while loading, and what was loaded is then moved out
-    of its reach (``gc.freeze``); plain reference counting still frees it.
+    of its reach (``gc.freeze``) until the command ends (``cli.main`` unfreezes it); plain
+    reference counting still frees it.
     """
     enabled = gc.isenabled()
     gc.disable()
@@ -361,9 +362,7 @@ def _check_duplicates(files: list[RecordFile], problems: list[Problem]) -> list[
     for file in files:
         groups[(file.record.worker, file.record.period)].append(file)
     duplicated: list[RecordFile] = []
-    for (worker_id, month), found in sorted(groups.items()):
-        if len(found) < 2:
-            continue
+    for (worker_id, month), found in sorted(item for item in groups.items() if len(item[1]) > 1):
         duplicated.extend(found)
         paths = sorted(file.doc.path for file in found)
         for file in found:

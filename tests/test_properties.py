@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from generator.load import RecordFile
 from generator.models import Event, MonthlyRecord, Worker
-from generator.numbers import exact
+from generator.numbers import exact, round2, rounded_mean
 from generator.periods import Month
 from generator.rubric import Rubric
 from generator.score import score_entry, score_month
@@ -157,3 +157,28 @@ def test_results_do_not_depend_on_file_creation_order(tmp_path: Path) -> None:
             repo.record(worker, "2026-03", metrics=texts[worker])
         outputs.append(repo.run("score", "2026-03", "--json").out)
     assert outputs[0] == outputs[1]
+
+
+# --- rounding in integers --------------------------------------------------------
+
+fractions = st.fractions(min_value=-10_000, max_value=10_000, max_denominator=10_000)
+
+
+def decimal_half_up(value: Fraction) -> Fraction:
+    """Half-up to hundredths the textbook way, with decimal's ROUND_HALF_UP (independent of the code)."""
+    import decimal
+
+    context = decimal.Context(prec=60)
+    quotient = context.divide(decimal.Decimal(value.numerator), decimal.Decimal(value.denominator))
+    return Fraction(quotient.quantize(decimal.Decimal("0.01"), rounding=decimal.ROUND_HALF_UP))
+
+
+@given(fractions)
+def test_round2_is_half_up(value: Fraction) -> None:
+    assert round2(value) == decimal_half_up(value)
+
+
+@given(st.lists(fractions, max_size=13))
+def test_rounded_mean_is_the_mean_rounded_half_up(values: list[Fraction]) -> None:
+    expected = decimal_half_up(sum(values, Fraction(0)) / len(values)) if values else Fraction(0)
+    assert rounded_mean(values) == expected
