@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeGuard, TypeVar
 
@@ -21,11 +22,12 @@ from pydantic import BaseModel, ValidationError
 
 from .cache import FileCache, digest
 from .errors import Problem, display_path
-from .messages import translate
-from .models import AnnualReview, MonthlyRecord, Notice, Organization, Seal
+from .messages import did_you_mean, show, translate
+from .models import AnnualReview, Event, MonthlyRecord, Notice, Organization, Seal
 from .periods import Month
+from .privacy import personal_numbers
 from .progress import Progress
-from .rubric import Rubric, check_rubric
+from .rubric import EventKind, Rubric, check_rubric
 from .yamlio import MAX_BYTES, ORGANIZATION_MAX_BYTES, Document, YamlProblem, parse_document
 
 M = TypeVar("M", bound=BaseModel)
@@ -41,6 +43,16 @@ _YEAR_DIR = re.compile(r"\d{4}")
 _MONTH_DIR = re.compile(r"0[1-9]|1[0-2]")
 
 
+@dataclass(frozen=True)
+class EventEntry:
+    """One valid event of a record, with its kind in the record's rubric."""
+
+    kind: EventKind
+    event: Event
+    parameter: str | None  # the scale value (e.g. severity) for kinds scored by one
+    index: int
+
+
 @dataclass
 class RecordFile:
     doc: Document
@@ -49,6 +61,10 @@ class RecordFile:
     folder_community: str
     # checked against the rubric in force for record.period: None when wrong, or when there is no rubric
     metrics: dict[str, Any] | None = None
+    # everything that can be checked within the file passed (its place, its rubric, metrics, events)
+    valid_alone: bool = False
+    # each item's exact value before deductions (see Rubric.exact_items), when valid alone
+    exact_items: tuple[tuple[int, int], ...] | None = None
 
 
 @dataclass
@@ -377,12 +393,101 @@ def load_data_file(repo: Repository, path: Path | str, raw: bytes) -> Document |
         record = _validate(repo, doc, MonthlyRecord)
         folder = Month(int(relative[0]), int(relative[1]))
         if record is not None:
-            rubric = None if repo.rubric_failed else repo.rubric_for(record.period)
-            metrics = check_metrics(doc, rubric, record.metrics, repo.problems.append) if rubric else None
-            repo.records.append(RecordFile(doc, record, folder, relative[2], metrics))
+            repo.records.append(_check_record(repo, doc, record, folder, relative[2], stem))
         else:
             _validate_metrics_anyway(repo, doc, folder)
     return doc
+
+
+def _check_record(
+    repo: Repository, doc: Document, record: MonthlyRecord, folder: Month, community: str, stem: str
+) -> RecordFile:
+    """Everything about a monthly record that its own file and its rubric decide (the organization comes later)."""
+    before = len(repo.problems)
+
+    def at(loc: tuple[str | int, ...], message: str) -> None:
+        repo.problems.append(doc.problem(loc, message))
+
+    if record.period != folder:
+        at(
+            ("period",),
+            f"period 为 {record.period}，但文件在 {folder.year}/{folder.month:02d} 文件夹中，两者必须一致",
+        )
+    if stem != record.worker:
+        at(("worker",), f"文件名应与网格员编号一致：worker 为“{record.worker}”，文件名却是“{stem}.yaml”")
+    if record.assessed_on < record.period.first_day():
+        at(("assessed_on",), f"考评日期 {record.assessed_on} 早于考评月份 {record.period}")
+    rubric = None if repo.rubric_failed else repo.rubric_for(record.period)
+    if rubric is None:
+        if repo.rubrics and not repo.rubric_failed:
+            at(("period",), f"{record.period} 早于所有考评标准的生效月份，没有可用的考评标准")
+        return RecordFile(doc, record, folder, community)
+    metrics = check_metrics(doc, rubric, record.metrics, repo.problems.append)
+    _check_events(at, record, rubric)
+    if metrics is None or len(repo.problems) > before:
+        return RecordFile(doc, record, folder, community, metrics)
+    return RecordFile(doc, record, folder, community, metrics, True, rubric.exact_items(metrics))
+
+
+def event_entries(record: MonthlyRecord, rubric: Rubric) -> list[EventEntry]:
+    """The events of a record that is valid on its own, with their kinds and scale values."""
+    return [
+        EventEntry(kind, event, _parameter(event, kind, rubric), index)
+        for index, event in enumerate(record.events)
+        for kind in (rubric.event_by_id[event.kind],)
+    ]
+
+
+def _parameter(event: Event, kind: EventKind, rubric: Rubric) -> str | None:
+    if kind.by is None:
+        return None
+    return rubric.scale_value(kind.by, (event.model_extra or {}).get(kind.by))
+
+
+_EVENT_COMMON = ("kind", "date", "summary", "evidence")
+
+
+_At = Callable[[tuple[str | int, ...], str], None]  # report a problem at a place in the file
+
+
+def _check_events(at: _At, record: MonthlyRecord, rubric: Rubric) -> None:
+    for index, event in enumerate(record.events):
+        loc = ("events", index)
+        kind = rubric.event_by_id.get(event.kind)
+        if kind is None:
+            known = list(rubric.event_by_id)
+            hint = did_you_mean(event.kind, known)
+            listing = "" if hint else f"；考评标准 {rubric.version} 版的事件类型：{'、'.join(known)}"
+            at((*loc, "kind"), f"未知的事件类型“{event.kind}”{hint}{listing}")
+            continue
+        if not record.period.contains(event.date):
+            at((*loc, "date"), f"事件日期 {event.date} 不在考评月份 {record.period} 内")
+        for found in personal_numbers(event.summary):
+            at((*loc, "summary"), f"summary 会公开发布，不能含有{found}；请删除，或写入内部的 evidence")
+        _check_event_fields(at, loc, event, kind, rubric)
+
+
+def _check_event_fields(at: _At, loc: tuple[str | int, ...], event: Event, kind: EventKind, rubric: Rubric) -> None:
+    allowed = [*_EVENT_COMMON, *(["amount_yuan"] if kind.needs_amount else []), *([kind.by] if kind.by else [])]
+    extras = dict(event.model_extra or {})
+    if event.amount_yuan is not None and not kind.needs_amount:
+        at((*loc, "amount_yuan"), f"事件“{kind.name}”不需要填写 amount_yuan")
+    if kind.needs_amount:
+        minimum = kind.amount_min or Decimal(0)
+        if event.amount_yuan is None:
+            at(loc, f"事件“{kind.name}”须填写金额 amount_yuan（元）")
+        elif event.amount_yuan < minimum:
+            at((*loc, "amount_yuan"), f"事件“{kind.name}”的金额须不少于 {minimum} 元，实际为 {event.amount_yuan}")
+    if kind.by is not None:
+        value = extras.pop(kind.by, None)
+        choices = "、".join(f"{v.id}（{v.label}）" for v in rubric.scales[kind.by])
+        if value is None:
+            at(loc, f"事件“{kind.name}”须填写 {kind.by}，可选：{choices}")
+        elif rubric.scale_value(kind.by, value) is None:
+            at((*loc, kind.by), f"{kind.by} 的值 {show(value)} 无效，可选：{choices}")
+    for name in extras:
+        hint = did_you_mean(str(name), allowed) or f"；可用的字段：{'、'.join(allowed)}"
+        at((*loc, str(name)), f"事件“{kind.name}”不接受字段“{name}”{hint}")
 
 
 def _validate_metrics_anyway(repo: Repository, doc: Document, month: Month) -> None:

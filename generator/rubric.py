@@ -249,6 +249,39 @@ class Rubric(_Model):
             for level in self.levels
         }
 
+    def exact_items(self, metrics: dict[str, Any]) -> tuple[tuple[int, int], ...]:
+        """Each item's exact value from valid ``metrics``, before deductions: (numerator, denominator), in item order.
+
+        Pure integers (this runs for every item of every record): the loader computes it
+        with the file, on every core, and the cache keeps it.
+        """
+        found = []
+        level_values = self.level_values
+        for item in self.items:
+            value = metrics[item.id]
+            if item.method == "level":
+                exact_value = level_values[(item.id, value)]
+                found.append((exact_value.numerator, exact_value.denominator))
+                continue
+            numerator, denominator = 0, 1
+            for is_ratio, part_name, whole_name, cap_at_one, points_n, points_d, per_n, per_d in item.integer_terms:
+                if is_ratio:
+                    part, whole = value[part_name], value[whole_name]
+                    if whole == 0 or (cap_at_one and part >= whole):  # no task, or over-fulfilled: full points
+                        n, d = points_n, points_d
+                    else:
+                        n, d = points_n * part, points_d * whole
+                else:  # per × count, capped at the term's points
+                    n, d = per_n * value[part_name], per_d
+                    if n * points_d > points_n * d:
+                        n, d = points_n, points_d
+                if d == denominator:
+                    numerator += n
+                else:
+                    numerator, denominator = numerator * d + n * denominator, denominator * d
+            found.append((numerator, denominator))
+        return tuple(found)
+
     @cached_property
     def category_item_ids(self) -> list[tuple[str, list[str]]]:
         return [(category.id, [item.id for item in category.items]) for category in self.categories]

@@ -133,28 +133,11 @@ def score_term(term: Term, counts: dict[str, int]) -> TermScore:
     return TermScore(term, min(term.per_exact * count, points), count=count)
 
 
-def score_item(item: Item, value: Any, rubric: Rubric, deductions: list[tuple[EventEntry, Fraction]]) -> ItemScore:
-    """Exact value in integers (this runs for every item of every record), then one rounding."""
-    if item.method == "level":
-        exact_value = rubric.level_values[(item.id, value)]
-        numerator, denominator = exact_value.numerator, exact_value.denominator
-    else:
-        numerator, denominator = 0, 1
-        for is_ratio, part_name, whole_name, cap_at_one, points_n, points_d, per_n, per_d in item.integer_terms:
-            if is_ratio:
-                part, whole = value[part_name], value[whole_name]
-                if whole == 0 or (cap_at_one and part >= whole):  # no task, or over-fulfilled: full points
-                    n, d = points_n, points_d
-                else:
-                    n, d = points_n * part, points_d * whole
-            else:  # per × count, capped at the term's points
-                n, d = per_n * value[part_name], per_d
-                if n * points_d > points_n * d:
-                    n, d = points_n, points_d
-            if d == denominator:
-                numerator += n
-            else:
-                numerator, denominator = numerator * d + n * denominator, denominator * d
+def score_item(
+    item: Item, value: Any, exact_value: tuple[int, int], deductions: list[tuple[EventEntry, Fraction]]
+) -> ItemScore:
+    """Take the deductions off the item's exact value (see ``Rubric.exact_items``), then round once."""
+    numerator, denominator = exact_value
     left_n, left_d = numerator, denominator
     for _, points in deductions:
         left_n, left_d = left_n * points.denominator - points.numerator * left_d, left_d * points.denominator
@@ -181,9 +164,10 @@ def score_entry(entry: Entry) -> MonthlyResult:
         else:
             total_deductions.append((event, points))
     metrics = entry.metrics
+    exact_items = entry.file.exact_items or rubric.exact_items(metrics)  # usually computed by the loader
     items = {
-        item.id: score_item(item, metrics[item.id], rubric, item_deductions.get(item.id, _NO_DEDUCTIONS))
-        for item in rubric.items
+        item.id: score_item(item, metrics[item.id], exact_value, item_deductions.get(item.id, _NO_DEDUCTIONS))
+        for item, exact_value in zip(rubric.items, exact_items, strict=True)
     }
     categories = {
         category: Fraction(sum(items[item].cents for item in members), 100)

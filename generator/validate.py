@@ -12,26 +12,27 @@ from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from .errors import InvalidInput, Problem
 from .load import (
     AnnualFile,
+    EventEntry,
     NoticeFile,
     RecordFile,
     Repository,
     RubricFile,
     SealFile,
+    event_entries,
     load_repository,
     rubric_in_force,
 )
-from .messages import did_you_mean, show
-from .models import Assessor, Event, MonthlyRecord, Organization, Worker
+from .messages import did_you_mean
+from .models import Assessor, MonthlyRecord, Organization, Worker
 from .periods import Month, Year
-from .privacy import personal_numbers, personal_numbers_at
-from .rubric import EventKind, Rubric
+from .privacy import personal_numbers_at
+from .rubric import Rubric
 from .yamlio import Document
 
 _EVENT_COMMON = ("kind", "date", "summary", "evidence")
@@ -39,14 +40,6 @@ _NOTICE_NUMBER = re.compile(r"(?P<prefix>.+)〔(?P<year>\d{4})〕(?P<seq>[1-9]\d
 _NOTICE_STEM = re.compile(r"(?P<date>\d{4}-\d{2}-\d{2})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)")
 _RAW_HTML = re.compile(r"<!--|<\s*/?[A-Za-z][A-Za-z0-9-]*(\s[^<>]*)?/?>")
 _SCRIPT_LINK = re.compile(r"(?i)\b(javascript|vbscript|data)\s*:")
-
-
-@dataclass(frozen=True)
-class EventEntry:
-    kind: EventKind
-    event: Event
-    parameter: str | None
-    index: int
 
 
 @dataclass
@@ -234,35 +227,19 @@ class _RecordChecker:
         self.problems = problems
 
     def check(self, file: RecordFile) -> Entry | None:
+        """The checks that need the organization; the file was checked on its own by the loader."""
         doc, record = file.doc, file.record
         before = len(self.problems)
 
         def at(loc: tuple[str | int, ...], message: str) -> None:
             self.problems.append(doc.problem(loc, message))
 
-        stem = doc.path.rsplit("/", 1)[-1].removesuffix(".yaml")
-        if record.period != file.folder_month:
-            at(
-                ("period",),
-                f"period 为 {record.period}，但文件在 {file.folder_month.year}/{file.folder_month.month:02d} 文件夹中，两者必须一致",
-            )
-        if stem != record.worker:
-            at(("worker",), f"文件名应与网格员编号一致：worker 为“{record.worker}”，文件名却是“{stem}.yaml”")
-        if record.assessed_on < record.period.first_day():
-            at(("assessed_on",), f"考评日期 {record.assessed_on} 早于考评月份 {record.period}")
         worker = self._check_worker(at, record, file.folder_community)
-        rubric = None if self.repo.rubric_failed else self.repo.rubric_for(record.period)
-        metrics: dict[str, Any] | None = None
-        events: list[EventEntry] = []
-        if rubric is None:
-            if self.repo.rubrics and not self.repo.rubric_failed:
-                at(("period",), f"{record.period} 早于所有考评标准的生效月份，没有可用的考评标准")
-        else:
-            metrics = file.metrics  # checked with the file (see load); None when wrong
-            events = self._check_events(at, record, rubric)
-        if worker is None or metrics is None or rubric is None or len(self.problems) > before:
+        if worker is None or file.metrics is None or not file.valid_alone or len(self.problems) > before:
             return None
-        return Entry(file, rubric, worker, metrics, events)
+        rubric = self.repo.rubric_for(record.period)
+        assert rubric is not None  # valid on its own: it has a rubric
+        return Entry(file, rubric, worker, file.metrics, event_entries(record, rubric))
 
     def _check_worker(self, at: Any, record: MonthlyRecord, folder_community: str) -> Worker | None:
         if self.org is None:
@@ -291,53 +268,6 @@ class _RecordChecker:
         if assessor is not None:
             _check_assessor(at, assessor, worker)
         return worker
-
-    def _check_events(self, at: Any, record: MonthlyRecord, rubric: Rubric) -> list[EventEntry]:
-        entries: list[EventEntry] = []
-        for index, event in enumerate(record.events):
-            loc = ("events", index)
-            kind = rubric.event_by_id.get(event.kind)
-            if kind is None:
-                known = list(rubric.event_by_id)
-                hint = did_you_mean(event.kind, known)
-                listing = "" if hint else f"；考评标准 {rubric.version} 版的事件类型：{'、'.join(known)}"
-                at((*loc, "kind"), f"未知的事件类型“{event.kind}”{hint}{listing}")
-                continue
-            if not record.period.contains(event.date):
-                at((*loc, "date"), f"事件日期 {event.date} 不在考评月份 {record.period} 内")
-            for found in personal_numbers(event.summary):
-                at((*loc, "summary"), f"summary 会公开发布，不能含有{found}；请删除，或写入内部的 evidence")
-            parameter = self._check_event_fields(at, loc, event, kind, rubric)
-            entries.append(EventEntry(kind, event, parameter, index))
-        return entries
-
-    def _check_event_fields(
-        self, at: Any, loc: tuple[str | int, ...], event: Event, kind: EventKind, rubric: Rubric
-    ) -> str | None:
-        allowed = [*_EVENT_COMMON, *(["amount_yuan"] if kind.needs_amount else []), *([kind.by] if kind.by else [])]
-        extras = dict(event.model_extra or {})
-        if event.amount_yuan is not None and not kind.needs_amount:
-            at((*loc, "amount_yuan"), f"事件“{kind.name}”不需要填写 amount_yuan")
-        if kind.needs_amount:
-            minimum = kind.amount_min or Decimal(0)
-            if event.amount_yuan is None:
-                at(loc, f"事件“{kind.name}”须填写金额 amount_yuan（元）")
-            elif event.amount_yuan < minimum:
-                at((*loc, "amount_yuan"), f"事件“{kind.name}”的金额须不少于 {minimum} 元，实际为 {event.amount_yuan}")
-        parameter: str | None = None
-        if kind.by is not None:
-            value = extras.pop(kind.by, None)
-            choices = "、".join(f"{v.id}（{v.label}）" for v in rubric.scales[kind.by])
-            if value is None:
-                at(loc, f"事件“{kind.name}”须填写 {kind.by}，可选：{choices}")
-            else:
-                parameter = rubric.scale_value(kind.by, value)
-                if parameter is None:
-                    at((*loc, kind.by), f"{kind.by} 的值 {show(value)} 无效，可选：{choices}")
-        for name in extras:
-            hint = did_you_mean(str(name), allowed) or f"；可用的字段：{'、'.join(allowed)}"
-            at((*loc, str(name)), f"事件“{kind.name}”不接受字段“{name}”{hint}")
-        return parameter
 
 
 def _unknown_assessor(assessor_id: str, known: list[str]) -> str:
