@@ -13,7 +13,7 @@ from fractions import Fraction
 
 from .load import AnnualFile
 from .models import Worker
-from .numbers import ZERO, exact, round2, rounded_mean
+from .numbers import ZERO, exact, round2, rounded_mean, rounded_mean_cents
 from .rubric import Grade, Honor, Rubric, TieBreak
 from .score import MonthlyResult, assign_ranks
 
@@ -78,8 +78,8 @@ def annual_result(
     months = sorted(months, key=lambda result: result.month)
     monthly_mean = rounded_mean([month.total for month in months])
     category_means = {
-        category.id: rounded_mean(
-            [month.categories[category.id] for month in months if category.id in month.categories]
+        category.id: rounded_mean_cents(
+            [cents for month in months if (cents := month.category_cents(category.id)) is not None]
         )
         for category in rubric.categories
     }

@@ -28,6 +28,7 @@ from .periods import Month
 from .privacy import personal_numbers
 from .progress import Progress
 from .rubric import EventKind, Rubric, check_rubric
+from .score import RecordScore, score_record
 from .yamlio import MAX_BYTES, ORGANIZATION_MAX_BYTES, Document, YamlProblem, parse_document
 
 M = TypeVar("M", bound=BaseModel)
@@ -63,8 +64,8 @@ class RecordFile:
     metrics: dict[str, Any] | None = None
     # everything that can be checked within the file passed (its place, its rubric, metrics, events)
     valid_alone: bool = False
-    # each item's exact value before deductions (see Rubric.exact_items), when valid alone
-    exact_items: tuple[tuple[int, int], ...] | None = None
+    # what it scores on its own, everything but its rank (see score.score_record), when valid alone
+    score: RecordScore | None = None
 
 
 @dataclass
@@ -426,7 +427,8 @@ def _check_record(
     _check_events(at, record, rubric)
     if metrics is None or len(repo.problems) > before:
         return RecordFile(doc, record, folder, community, metrics)
-    return RecordFile(doc, record, folder, community, metrics, True, rubric.exact_items(metrics))
+    score = score_record(rubric, metrics, event_entries(record, rubric))
+    return RecordFile(doc, record, folder, community, metrics, True, score)
 
 
 def event_entries(record: MonthlyRecord, rubric: Rubric) -> list[EventEntry]:

@@ -32,6 +32,11 @@ def _round_ratio(numerator: int, denominator: int) -> Fraction:
     return Fraction(magnitude if numerator >= 0 else -magnitude, 100)
 
 
+def rounded_mean_cents(values: Sequence[int]) -> Fraction:
+    """The mean of figures given in hundredths, rounded half-up to two decimals (0 for none)."""
+    return _round_ratio(sum(values), 100 * len(values)) if values else ZERO
+
+
 def rounded_mean(values: Sequence[Fraction]) -> Fraction:
     """The mean rounded half-up to two decimals (0 for no values), added in integers."""
     if not values:

@@ -283,6 +283,11 @@ class Rubric(_Model):
         return tuple(found)
 
     @cached_property
+    def category_position(self) -> dict[str, int]:
+        """Category id → its place in ``categories`` (and in a record score's category cents)."""
+        return {category.id: position for position, category in enumerate(self.categories)}
+
+    @cached_property
     def category_item_ids(self) -> list[tuple[str, list[str]]]:
         return [(category.id, [item.id for item in category.items]) for category in self.categories]
 

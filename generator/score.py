@@ -11,12 +11,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .numbers import ZERO, integer_keys
 from .periods import Month
 from .rubric import Grade, Item, Rubric, Term
-from .validate import Entry, EventEntry
+
+if TYPE_CHECKING:  # the loader scores each record on its own, so this module must not import it
+    from .load import EventEntry
+    from .validate import Entry
 
 T = TypeVar("T")
 
@@ -63,19 +66,40 @@ class ItemScore:
         return sum((points for _, points in self.deductions), ZERO)
 
 
+@dataclass(slots=True, frozen=True)
+class RecordScore:
+    """What one record scores on its own, everything but its rank, in plain integers.
+
+    The loader computes it with the file, on every core, and the cache keeps it;
+    it holds no rubric objects, only numbers in the rubric's order.
+    """
+
+    items: tuple[tuple[int, int, int], ...]  # each item: exact value (numerator, denominator), then cents
+    category_cents: tuple[int, ...]  # each category: its items' cents added up
+    total: tuple[int, int]  # numerator, denominator
+    vetoed: bool
+    grade: str  # the grade's id
+
+
 @dataclass(slots=True)
-class MonthlyResult:
-    entry: Entry
+class _Details:
+    """How a total came about, for explanations and pages (built on demand)."""
+
     items: dict[str, ItemScore]
-    categories: dict[str, Fraction]
     bonuses: list[tuple[EventEntry, Fraction]]
     bonus: Fraction  # capped
     total_deductions: list[tuple[EventEntry, Fraction]]
+
+
+@dataclass(slots=True)
+class MonthlyResult:
+    entry: Entry
+    scored: RecordScore
     total: Fraction
-    vetoed: bool
     grade: Grade
     rank: int = 0
     community_rank: int = 0
+    _details: _Details | None = None
 
     @property
     def worker_id(self) -> str:
@@ -88,6 +112,44 @@ class MonthlyResult:
     @property
     def rubric(self) -> Rubric:
         return self.entry.rubric
+
+    @property
+    def vetoed(self) -> bool:
+        return self.scored.vetoed
+
+    @property
+    def categories(self) -> dict[str, Fraction]:
+        return {
+            category.id: Fraction(cents, 100)
+            for category, cents in zip(self.rubric.categories, self.scored.category_cents, strict=True)
+        }
+
+    def category_cents(self, category_id: str) -> int | None:
+        """A category's score in hundredths; None if this month's rubric has no such category."""
+        position = self.rubric.category_position.get(category_id)
+        return None if position is None else self.scored.category_cents[position]
+
+    @property
+    def details(self) -> _Details:
+        if self._details is None:
+            self._details = _details(self.entry, self.scored)
+        return self._details
+
+    @property
+    def items(self) -> dict[str, ItemScore]:
+        return self.details.items
+
+    @property
+    def bonuses(self) -> list[tuple[EventEntry, Fraction]]:
+        return self.details.bonuses
+
+    @property
+    def bonus(self) -> Fraction:
+        return self.details.bonus
+
+    @property
+    def total_deductions(self) -> list[tuple[EventEntry, Fraction]]:
+        return self.details.total_deductions
 
     @property
     def bonus_uncapped(self) -> Fraction:
@@ -133,28 +195,29 @@ def score_term(term: Term, counts: dict[str, int]) -> TermScore:
     return TermScore(term, min(term.per_exact * count, points), count=count)
 
 
-def score_item(
-    item: Item, value: Any, exact_value: tuple[int, int], deductions: list[tuple[EventEntry, Fraction]]
-) -> ItemScore:
-    """Take the deductions off the item's exact value (see ``Rubric.exact_items``), then round once."""
-    numerator, denominator = exact_value
-    left_n, left_d = numerator, denominator
+def _cents(numerator: int, denominator: int, deductions: list[tuple[EventEntry, Fraction]]) -> int:
+    """An item's exact value less its deductions, floored at 0 (扣完为止), rounded half-up to hundredths."""
     for _, points in deductions:
-        left_n, left_d = left_n * points.denominator - points.numerator * left_d, left_d * points.denominator
-    cents = max(0, (left_n * 200 + left_d) // (2 * left_d))  # half-up; never below 0 (扣完为止)
-    return ItemScore(item, value, numerator, denominator, deductions, cents)
+        numerator, denominator = (
+            numerator * points.denominator - points.numerator * denominator,
+            denominator * points.denominator,
+        )
+    return max(0, (numerator * 200 + denominator) // (2 * denominator))
 
 
 _NO_DEDUCTIONS: list[tuple[EventEntry, Fraction]] = []  # shared, never appended to
 
 
-def score_entry(entry: Entry) -> MonthlyResult:
-    """Score one validated record (rank fields are filled in by ``score_month``)."""
-    rubric = entry.rubric
+def _sort_events(
+    events: list[EventEntry],
+) -> tuple[
+    dict[str, list[tuple[EventEntry, Fraction]]], list[tuple[EventEntry, Fraction]], list[tuple[EventEntry, Fraction]]
+]:
+    """Each event's points, by effect: deductions by item, bonuses, deductions from the total."""
     item_deductions: dict[str, list[tuple[EventEntry, Fraction]]] = {}
     bonuses: list[tuple[EventEntry, Fraction]] = []
     total_deductions: list[tuple[EventEntry, Fraction]] = []
-    for event in entry.events:
+    for event in events:
         points = event.kind.points_for(event.parameter)
         if event.kind.effect == "item_deduction":
             assert event.kind.item is not None
@@ -163,35 +226,49 @@ def score_entry(entry: Entry) -> MonthlyResult:
             bonuses.append((event, points))
         else:
             total_deductions.append((event, points))
-    metrics = entry.metrics
-    exact_items = entry.file.exact_items or rubric.exact_items(metrics)  # usually computed by the loader
-    items = {
-        item.id: score_item(item, metrics[item.id], exact_value, item_deductions.get(item.id, _NO_DEDUCTIONS))
-        for item, exact_value in zip(rubric.items, exact_items, strict=True)
-    }
-    categories = {
-        category: Fraction(sum(items[item].cents for item in members), 100)
-        for category, members in rubric.category_item_ids
-    }
-    items_cents = sum(score.cents for score in items.values())
+    return item_deductions, bonuses, total_deductions
+
+
+def score_record(rubric: Rubric, metrics: dict[str, Any], events: list[EventEntry]) -> RecordScore:
+    """Score one record that is valid on its own: everything but its rank."""
+    item_deductions, bonuses, total_deductions = _sort_events(events)
+    items = tuple(
+        (numerator, denominator, _cents(numerator, denominator, item_deductions.get(item.id, _NO_DEDUCTIONS)))
+        for item, (numerator, denominator) in zip(rubric.items, rubric.exact_items(metrics), strict=True)
+    )
+    cents_by_item = {item.id: cents for item, (_, _, cents) in zip(rubric.items, items, strict=True)}
+    category_cents = tuple(sum(cents_by_item[item] for item in members) for _, members in rubric.category_item_ids)
+    items_cents = sum(cents for _, _, cents in items)
+    total = Fraction(items_cents, 100)
     if bonuses or total_deductions:
         bonus = min(sum((points for _, points in bonuses), ZERO), rubric.bonus_cap_exact)
         deducted = sum((points for _, points in total_deductions), ZERO)
-        total = max(ZERO, Fraction(items_cents, 100) + bonus - deducted)
-    else:  # most records: the total is just the items added up
-        bonus, total = ZERO, Fraction(items_cents, 100)
-    vetoed = any(event.kind.veto for event in entry.events)
-    return MonthlyResult(
-        entry=entry,
-        items=items,
-        categories=categories,
-        bonuses=bonuses,
-        bonus=bonus,
-        total_deductions=total_deductions,
-        total=total,
-        vetoed=vetoed,
-        grade=rubric.grade_for(total, vetoed),
-    )
+        total = max(ZERO, total + bonus - deducted)
+    vetoed = any(event.kind.veto for event in events)
+    grade = rubric.grade_for(total, vetoed)
+    return RecordScore(items, category_cents, (total.numerator, total.denominator), vetoed, grade.id)
+
+
+def _details(entry: Entry, scored: RecordScore) -> _Details:
+    rubric = entry.rubric
+    item_deductions, bonuses, total_deductions = _sort_events(entry.events)
+    items = {
+        item.id: ItemScore(
+            item, entry.metrics[item.id], numerator, denominator, item_deductions.get(item.id, _NO_DEDUCTIONS), cents
+        )
+        for item, (numerator, denominator, cents) in zip(rubric.items, scored.items, strict=True)
+    }
+    bonus = min(sum((points for _, points in bonuses), ZERO), rubric.bonus_cap_exact)
+    return _Details(items, bonuses, bonus, total_deductions)
+
+
+def score_entry(entry: Entry) -> MonthlyResult:
+    """One validated record's result (rank fields are filled in by ``score_month``)."""
+    scored = entry.file.score  # computed by the loader, or taken from the cache
+    if scored is None:
+        scored = score_record(entry.rubric, entry.metrics, entry.events)
+    numerator, denominator = scored.total
+    return MonthlyResult(entry, scored, Fraction(numerator, denominator), entry.rubric.grade_by_id[scored.grade])
 
 
 def score_month(entries: Iterable[Entry]) -> list[MonthlyResult]:
