@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from .numbers import ZERO, integer_keys
 from .periods import Month
@@ -66,12 +66,12 @@ class ItemScore:
         return sum((points for _, points in self.deductions), ZERO)
 
 
-@dataclass(slots=True, frozen=True)
-class RecordScore:
+class RecordScore(NamedTuple):
     """What one record scores on its own, everything but its rank, in plain integers.
 
     The loader computes it with the file, on every core, and the cache keeps it;
-    it holds no rubric objects, only numbers in the rubric's order.
+    it holds no rubric objects, only numbers in the rubric's order (a tuple: a
+    county's worth unpickles fast).
     """
 
     items: tuple[tuple[int, int, int], ...]  # each item: exact value (numerator, denominator), then cents
