@@ -1,8 +1,10 @@
 """Gather the repository: find every data file, read it, and validate it on its own.
 
+Everything one file decides is done here, file by file (on every core for a
+county, and kept by the cache): typed objects, what is wrong inside the file,
+and for a monthly record its score before ranking (``score.score_record``).
 Checks that need more than one file (a record's worker, its assessor,
-duplicates) live in ``validate``; this stage only makes typed objects out of
-files and reports what is wrong inside each file.
+duplicates) live in ``validate``.
 """
 
 from __future__ import annotations

@@ -4,6 +4,9 @@ Every figure is a Fraction. An item is computed exactly from its metrics (the
 terms are never rounded separately), its deductions are taken off, it is
 floored at 0 and only then rounded half-up to two decimals. The total adds
 the rounded items, so a resident can redo it with a calculator.
+
+A record is scored on its own when it is loaded (``score_record``, plain
+integers in a ``RecordScore``); ``score_month`` only wraps those and ranks.
 """
 
 from __future__ import annotations
