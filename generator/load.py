@@ -31,7 +31,7 @@ from .privacy import personal_numbers
 from .progress import Progress
 from .rubric import EventKind, Rubric, check_rubric
 from .score import RecordScore, score_record
-from .yamlio import MAX_BYTES, ORGANIZATION_MAX_BYTES, Document, YamlProblem, parse_document
+from .yamlio import MAX_BYTES, UNIT_MAX_BYTES, Document, YamlProblem, parse_document
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -358,7 +358,7 @@ def load_data_file(repo: Repository, path: Path | str, raw: bytes) -> Document |
     )
     stem = relative[-1].rsplit(".", 1)[0] if relative else ""
     if relative == (ORGANIZATION,):
-        doc = _parse(repo, path, raw, limit=ORGANIZATION_MAX_BYTES)
+        doc = _parse(repo, path, raw, limit=UNIT_MAX_BYTES)
         organization = _validate(repo, doc, Organization) if doc is not None else None
         if doc is not None and organization is not None:
             repo.organizations.append(OrganizationFile(doc, organization))
@@ -377,7 +377,7 @@ def load_data_file(repo: Repository, path: Path | str, raw: bytes) -> Document |
             )
         )
         return None
-    doc = _parse(repo, path, raw)
+    doc = _parse(repo, path, raw, limit=UNIT_MAX_BYTES if kind == "seal" else MAX_BYTES)
     if doc is None:
         return None
     if kind == "notice":

@@ -19,8 +19,9 @@ import yaml
 from .errors import Problem
 
 MAX_BYTES = 1024 * 1024
-# organization.yaml lists every worker: a city's (30,000 workers) is about 5 MB.
-ORGANIZATION_MAX_BYTES = 64 * 1024 * 1024
+# organization.yaml and the seals list every worker of the unit: a city's (30,000 workers)
+# organization is about 5 MB, a month's seal about 2.5 MB. They get a larger limit than a record.
+UNIT_MAX_BYTES = 64 * 1024 * 1024
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

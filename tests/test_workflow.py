@@ -92,6 +92,18 @@ def test_seal_then_a_silent_change_fails_check_naming_the_worker(gitrepo: Repo) 
     assert refused.code == 1 and "只能通过更正公告改变" in refused.err
 
 
+def test_a_city_sized_seal_over_one_mib_is_read(gitrepo: Repo) -> None:
+    """A seal lists every worker of the unit: a city's month is about 2.5 MB; a record keeps the 1 MiB limit."""
+    assert gitrepo.run("seal", "2026-03").code == 0
+    path = gitrepo.root / "records/seals/2026-03.yaml"
+    sealed = path.read_text(encoding="utf-8")
+    padding = "".join(f"# {i:06d} {'封存' * 40}\n" for i in range(6000))
+    path.write_text(padding + sealed, encoding="utf-8")
+    assert path.stat().st_size > 1024 * 1024
+    run = gitrepo.run("check")
+    assert run.code == 0, run.err
+
+
 def test_correction_keeps_old_and_new_and_the_site_shows_both(gitrepo: Repo, tmp_path: Path) -> None:
     gitrepo.run("seal", "2026-03")
     original = (gitrepo.root / "records/seals/2026-03.yaml").read_text(encoding="utf-8")
