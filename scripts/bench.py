@@ -231,10 +231,12 @@ class Params:
     start: str
     seed: int
     reviews: bool
+    sealed: bool
 
     @property
     def key(self) -> str:
-        return f"synth-{self.workers}x{self.months}-{self.start}-s{self.seed}{'-reviews' if self.reviews else ''}"
+        suffix = ("-reviews" if self.reviews else "") + ("-sealed" if self.sealed else "")
+        return f"synth-{self.workers}x{self.months}-{self.start}-s{self.seed}{suffix}"
 
     @property
     def section(self) -> str:
@@ -247,6 +249,7 @@ class Params:
             "start": self.start,
             "seed": self.seed,
             "reviews": self.reviews,
+            **({"sealed": True} if self.sealed else {}),
         }
 
 
@@ -538,8 +541,10 @@ def report(
         "```",
         "",
         f"Repository: `scripts/synth.py --workers {params.workers} --months {params.months} --start {params.start} "
-        f"--seed {params.seed}{' --reviews' if params.reviews else ''}` — {marker.get('records', 0):,} monthly records, "
-        f"{marker.get('reviews', 0):,} annual reviews ({files:,} files parsed by the floor), "
+        f"--seed {params.seed}{' --reviews' if params.reviews else ''}{' --sealed' if params.sealed else ''}` — "
+        f"{marker.get('records', 0):,} monthly records, "
+        f"{marker.get('reviews', 0):,} annual reviews, {marker.get('seals', 0):,} sealed months "
+        f"({files:,} files parsed by the floor), "
         f"{marker.get('communities', 0):,} communities, {marker.get('events', 0):,} events; "
         + (f"generated in {generated:.1f} s." if generated is not None else "reused from an earlier run."),
         "",
@@ -640,6 +645,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--start", default="2026-01")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--no-reviews", action="store_true", help="no annual reviews in the synthetic repository")
+    parser.add_argument("--no-seals", action="store_true", help="no sealed months in the synthetic repository")
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "gridscore-bench")
     parser.add_argument("--skip-build", action="store_true", help="do not measure gridscore build")
     parser.add_argument(
@@ -659,7 +665,7 @@ def main(argv: list[str] | None = None) -> int:
         chosen = [m for m in chosen if m != "build"]
     chosen = [m for m in MEASUREMENTS if m in chosen]
 
-    params = Params(args.workers, args.months, args.start, args.seed, not args.no_reviews)
+    params = Params(args.workers, args.months, args.start, args.seed, not args.no_reviews, not args.no_seals)
     args.workdir.mkdir(parents=True, exist_ok=True)
     root, marker, generated = synthetic_repo(params, args.workdir.resolve())
     if generated is not None:

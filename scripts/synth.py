@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import calendar
+import datetime
 import json
 import random
 import re
@@ -421,6 +422,7 @@ class Summary:
     records: int
     reviews: int
     events: int
+    seals: int
     seconds: float
 
 
@@ -432,6 +434,7 @@ def generate(
     seed: int = 1,
     reviews: bool = False,
     progress: Callable[[str], None] | None = None,
+    sealed: bool = False,
 ) -> Summary:
     """Write the synthetic repository into ``out`` (replacing an earlier synthetic one there)."""
     started = time.perf_counter()
@@ -550,10 +553,45 @@ def generate(
             if progress:
                 progress(f"annual reviews {year}: {written_reviews:,}")
 
+    seals = seal_published_months(out, first, last, progress) if sealed else 0
+
     params = {"workers": workers, "months": months, "start": start, "seed": seed, "reviews": reviews}
-    counts = {"communities": len(communities), "records": records, "reviews": written_reviews, "events": events}
+    if sealed:
+        params["sealed"] = True
+    counts = {
+        "communities": len(communities),
+        "records": records,
+        "reviews": written_reviews,
+        "events": events,
+        "seals": seals,
+    }
     write(out / MARKER, json.dumps({"params": params, **counts, "complete": True}, indent=2) + "\n")
-    return Summary(len(people), len(communities), records, written_reviews, events, time.perf_counter() - started)
+    return Summary(
+        len(people), len(communities), records, written_reviews, events, seals, time.perf_counter() - started
+    )
+
+
+def seal_published_months(out: Path, first: int, last: int, progress: Callable[[str], None] | None) -> int:
+    """Seal every month but the last, as a unit does once a month's results are published.
+
+    The last month is the one being assessed (the benchmark's warm check edits a record
+    there). Sealed with gridscore itself, on the seventh of the following month.
+    """
+    sys.path.insert(0, str(PROJECT))
+    from generator.periods import Month
+    from generator.results import Results
+    from generator.seal import seal_period
+    from generator.validate import load_dataset
+
+    dataset = load_dataset(out.resolve())
+    results = Results(dataset)
+    for m in range(first, last):
+        following = Month(m // 12, m % 12 + 1).next()
+        seal_period(dataset, results, Month(m // 12, m % 12 + 1), datetime.date(following.year, following.month, 7))
+        if progress:
+            progress(f"sealed {month_text(m)}")
+    shutil.rmtree(out / ".gridscore-cache", ignore_errors=True)
+    return last - first
 
 
 def active(w: Worker, month: int) -> bool:
@@ -608,17 +646,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     parser.add_argument("--out", type=Path, help="output folder (default: a folder under the temp dir)")
     parser.add_argument("--reviews", action="store_true", help="also write annual reviews for complete years")
+    parser.add_argument("--sealed", action="store_true", help="seal every month but the last, as published")
     args = parser.parse_args(argv)
     month_index(args.start)
     out = args.out or default_out(args.workers, args.months, args.start, args.seed)
     progress = terminal_progress()
-    summary = generate(out, args.workers, args.months, args.start, args.seed, args.reviews, progress)
+    summary = generate(out, args.workers, args.months, args.start, args.seed, args.reviews, progress, args.sealed)
     if progress:
         sys.stderr.write("\n")
     print(
         f"wrote {out}: {summary.workers:,} workers ({args.workers:,} posts, the rest newcomers) in {summary.communities:,} communities, "
-        f"{summary.records:,} monthly records ({summary.events:,} events), {summary.reviews:,} annual reviews "
-        f"in {summary.seconds:.1f} s"
+        f"{summary.records:,} monthly records ({summary.events:,} events), {summary.reviews:,} annual reviews, "
+        f"{summary.seals:,} sealed months in {summary.seconds:.1f} s"
     )
 
 

@@ -74,6 +74,24 @@ def test_a_complete_year_with_reviews_turnover_and_two_rubric_editions(tmp_path:
     assert bench.parse_naive(root) == bench.parse_floor(root) == summary.records + summary.reviews
 
 
+def test_sealed_repository_seals_every_month_but_the_last(tmp_path: Path) -> None:
+    root = tmp_path / "sealed"
+    summary = synth.generate(root, workers=20, months=3, seed=4, sealed=True)
+    assert summary.seals == 2
+    assert sorted(p.name for p in (root / "records/seals").iterdir()) == ["2026-01.yaml", "2026-02.yaml"]
+    assert "sealed_on: 2026-02-07" in (root / "records/seals/2026-01.yaml").read_text(encoding="utf-8")
+    assert not (root / ".gridscore-cache").exists()  # sealing leaves only the repository behind
+    run = run_cli("check", "--root", str(root))
+    assert run.code == 0, run.err
+    assert "2 个已封存考评期" in run.out
+    # the benchmark's warm edit lands in the open month, so the seals stay valid
+    path = bench.record_files_of_last_month(root)
+    assert path.relative_to(root).parts[1:3] == ("2026", "03")
+    path.write_bytes(bench.toggle_level(path.read_bytes()))
+    assert run_cli("check", "--root", str(root)).code == 0
+    assert bench.parse_floor(root) == bench.parse_naive(root) == summary.records + 2
+
+
 def test_refuses_to_replace_a_folder_it_did_not_write(tmp_path: Path) -> None:
     (tmp_path / "mine.txt").write_text("keep", encoding="utf-8")
     with pytest.raises(SystemExit):
