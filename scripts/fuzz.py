@@ -36,6 +36,14 @@ def main() -> int:
     repo = fresh_repo()
     rubric_repo = fresh_rubric_repo()  # a repository of its own: a mutated rubric must not reach the records' run
     tried = {"mutated": 0, "hostile": 0, "rubrics": 0}
+    started = time.perf_counter()
+
+    def count(kind: str) -> None:
+        tried[kind] += 1
+        done = sum(tried.values())
+        if done % 500 == 0:  # a long run says how far it got (stderr, so the summary stays one line)
+            print(f"… {done} inputs, {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
+
     relaxed = settings(
         max_examples=args.examples,
         deadline=None,
@@ -46,22 +54,21 @@ def main() -> int:
     @relaxed
     @given(mutated_records())
     def mutated(content: bytes) -> None:
-        tried["mutated"] += 1
+        count("mutated")
         assert_clean_answer(repo.root, content)
 
     @relaxed
     @given(hostile_documents())
     def hostile(content: bytes) -> None:
-        tried["hostile"] += 1
+        count("hostile")
         assert_clean_answer(repo.root, content)
 
     @relaxed
     @given(mutated_rubrics())
     def rubrics(content: bytes) -> None:
-        tried["rubrics"] += 1
+        count("rubrics")
         assert_clean_answer(rubric_repo.root, content, target=RUBRIC_TARGET)
 
-    started = time.perf_counter()
     mutated()
     hostile()
     rubrics()
