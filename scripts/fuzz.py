@@ -17,7 +17,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import HealthCheck, Phase, given, settings  # noqa: E402
+from hypothesis.database import DirectoryBasedExampleDatabase  # noqa: E402
 
 from tests.fuzzing import (  # noqa: E402
     RUBRIC_TARGET,
@@ -32,6 +33,10 @@ from tests.test_fuzz import fresh_repo, fresh_rubric_repo  # noqa: E402
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--examples", type=int, default=20000, help="inputs per strategy")
+    parser.add_argument(
+        "--only", choices=["mutated", "hostile", "rubrics"], action="append", help="run only this strategy (repeatable)"
+    )
+    parser.add_argument("--database", type=Path, help="keep failing examples in this folder (replayed next run)")
     args = parser.parse_args()
     repo = fresh_repo()
     rubric_repo = fresh_rubric_repo()  # a repository of its own: a mutated rubric must not reach the records' run
@@ -47,8 +52,9 @@ def main() -> int:
     relaxed = settings(
         max_examples=args.examples,
         deadline=None,
-        database=None,
+        database=DirectoryBasedExampleDatabase(args.database) if args.database else None,
         suppress_health_check=list(HealthCheck),
+        phases=[Phase.generate, Phase.target, Phase.shrink],  # not "explain": its tracer makes shrinking crawl
     )
 
     @relaxed
@@ -69,9 +75,9 @@ def main() -> int:
         count("rubrics")
         assert_clean_answer(rubric_repo.root, content, target=RUBRIC_TARGET)
 
-    mutated()
-    hostile()
-    rubrics()
+    for name, strategy in (("mutated", mutated), ("hostile", hostile), ("rubrics", rubrics)):
+        if not args.only or name in args.only:
+            strategy()
     total = sum(tried.values())
     print(
         f"fuzz: {total} inputs ({tried['mutated']} mutated records, {tried['hostile']} hostile documents, "

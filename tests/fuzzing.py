@@ -303,7 +303,11 @@ def _mutate_tree(draw: st.DrawFn, data: dict[str, Any]) -> dict[str, Any]:
     path = draw(st.sampled_from(candidates[action]))
     node = _at(data, path)
     if action == "number":  # most often: the sums no longer add up
-        shifted = node + draw(st.sampled_from([1, -1, Decimal("0.5"), Decimal("0.01"), Decimal("-0.01")]))
+        step = draw(st.sampled_from([1, -1, Decimal("0.5"), Decimal("0.01"), Decimal("-0.01")]))
+        try:
+            shifted = node + step
+        except ArithmeticError:  # an earlier mutation left a number like 1e999999999: keep it
+            shifted = node
         new = draw(
             st.sampled_from([shifted, *ODD_NUMBERS])
             | st.integers(-5, 200)
