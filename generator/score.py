@@ -12,7 +12,7 @@ integers in a ``RecordScore``); ``score_month`` only wraps those and ranks.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
@@ -102,7 +102,7 @@ class MonthlyResult:
     grade: Grade
     rank: int = 0
     community_rank: int = 0
-    _details: _Details | None = None
+    _details: _Details | None = field(default=None, compare=False, repr=False)  # see ``details``
 
     @property
     def worker_id(self) -> str:
