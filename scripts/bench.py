@@ -266,10 +266,14 @@ def synthetic_repo(params: Params, workdir: Path) -> tuple[Path, dict, float | N
     if marker and marker.get("complete") and marker.get("params") == params.synth_dict():
         return root, marker, None
     say(f"generating {params.workers:,} workers × {params.months} months into {root}")
-    summary = synth.generate(root, **params.synth_dict(), progress=synth.terminal_progress())
-    if sys.stderr.isatty():
-        sys.stderr.write("\n")
-    return root, synth.read_marker(root) or {}, summary.seconds
+    # In a process of its own: sealing loads the whole repository, and on Linux a child keeps the
+    # peak RSS of the process it was forked from, so every later measurement would report it.
+    command = [sys.executable, str(SCRIPTS / "synth.py"), "--workers", str(params.workers)]
+    command += ["--months", str(params.months), "--start", params.start, "--seed", str(params.seed), "--out", str(root)]
+    command += ["--reviews"] * params.reviews + ["--sealed"] * params.sealed
+    started = time.perf_counter()
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+    return root, synth.read_marker(root) or {}, time.perf_counter() - started
 
 
 # --- the measurements -------------------------------------------------------------------------------------
