@@ -583,7 +583,10 @@ HEADER = """\
 
 Written by `scripts/bench.py --write`, one section per repository size; re-running
 it replaces the section of the same size and keeps the others. The repositories are
-synthetic (`scripts/synth.py`: fictional, seeded, in the style of `records/`).
+synthetic (`scripts/synth.py`: fictional, seeded, in the style of `records/`) and, unless
+`--no-seals`, sealed like a unit that publishes monthly: every month but the last (the
+open one, where the warm check edits a record) has its seal, which `check` verifies and
+the floor parses too.
 
 How it measures: every measurement is a fresh child process; wall time is the
 median of the runs (build runs once). Memory is shown twice: **peak RSS** is the
