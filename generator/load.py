@@ -64,9 +64,8 @@ class RecordFile:
     folder_community: str
     # checked against the rubric in force for record.period: None when wrong, or when there is no rubric
     metrics: dict[str, Any] | None = None
-    # everything that can be checked within the file passed (its place, its rubric, metrics, events)
-    valid_alone: bool = False
-    # what it scores on its own, everything but its rank (see score.score_record), when valid alone
+    # what it scores on its own, everything but its rank (see score.score_record); None unless everything
+    # the file decides by itself passed (its place, its rubric, metrics, events)
     score: RecordScore | None = None
 
 
@@ -430,7 +429,7 @@ def _check_record(
     if metrics is None or len(repo.problems) > before:
         return RecordFile(doc, record, folder, community, metrics)
     score = score_record(rubric, metrics, event_entries(record, rubric))
-    return RecordFile(doc, record, folder, community, metrics, True, score)
+    return RecordFile(doc, record, folder, community, metrics, score)
 
 
 def event_entries(record: MonthlyRecord, rubric: Rubric) -> list[EventEntry]:

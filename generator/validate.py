@@ -235,7 +235,7 @@ class _RecordChecker:
             self.problems.append(doc.problem(loc, message))
 
         worker = self._check_worker(at, record, file.folder_community)
-        if worker is None or file.metrics is None or not file.valid_alone or len(self.problems) > before:
+        if worker is None or file.metrics is None or file.score is None or len(self.problems) > before:
             return None
         rubric = self.repo.rubric_for(record.period)
         assert rubric is not None  # valid on its own: it has a rubric
