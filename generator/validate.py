@@ -35,7 +35,6 @@ from .privacy import personal_numbers_at
 from .rubric import Rubric
 from .yamlio import Document
 
-_EVENT_COMMON = ("kind", "date", "summary", "evidence")
 _NOTICE_NUMBER = re.compile(r"(?P<prefix>.+)〔(?P<year>\d{4})〕(?P<seq>[1-9]\d*)号")
 _NOTICE_STEM = re.compile(r"(?P<date>\d{4}-\d{2}-\d{2})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)")
 _RAW_HTML = re.compile(r"<!--|<\s*/?[A-Za-z][A-Za-z0-9-]*(\s[^<>]*)?/?>")
