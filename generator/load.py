@@ -292,13 +292,12 @@ def _outcome(repo: Repository, path: str, raw: bytes) -> Outcome:
     part = Repository(root=repo.root, rubrics=repo.rubrics, rubric_failed=repo.rubric_failed)
     load_data_file(part, path, raw)
     item: RecordFile | AnnualFile | NoticeFile | SealFile | OrganizationFile | None = None
-    for found in (part.records, part.annual, part.organizations):
+    for found in (part.records, part.annual, part.organizations, part.seals):
         for entry in found:
             entry.doc = entry.doc.lighten()  # the text is read again only to name a line
             item = entry
-    for other in (part.notices, part.seals):
-        if other:
-            item = other[0]
+    if part.notices:  # a notice's text is checked again with the seals (validate._check_notice)
+        item = part.notices[0]
     return Outcome(item, part.problems)
 
 
