@@ -41,9 +41,8 @@ def rounded_mean(values: Sequence[Fraction]) -> Fraction:
     """The mean rounded half-up to two decimals (0 for no values), added in integers."""
     if not values:
         return ZERO
-    common = math.lcm(*{value.denominator for value in values})
-    total = sum(value.numerator * (common // value.denominator) for value in values)
-    return _round_ratio(total, common * len(values))
+    total = exact_sum(values)
+    return _round_ratio(total.numerator, total.denominator * len(values))
 
 
 def fmt(value: Fraction) -> str:

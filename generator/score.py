@@ -244,7 +244,7 @@ def score_record(rubric: Rubric, metrics: dict[str, Any], events: list[EventEntr
     items_cents = sum(cents for _, _, cents in items)
     total = Fraction(items_cents, 100)
     if bonuses or total_deductions:
-        bonus = min(sum((points for _, points in bonuses), ZERO), rubric.bonus_cap_exact)
+        bonus = _capped_bonus(rubric, bonuses)
         deducted = sum((points for _, points in total_deductions), ZERO)
         total = max(ZERO, total + bonus - deducted)
     vetoed = any(event.kind.veto for event in events)
@@ -261,8 +261,12 @@ def _details(entry: Entry, scored: RecordScore) -> _Details:
         )
         for item, (numerator, denominator, cents) in zip(rubric.items, scored.items, strict=True)
     }
-    bonus = min(sum((points for _, points in bonuses), ZERO), rubric.bonus_cap_exact)
-    return _Details(items, bonuses, bonus, total_deductions)
+    return _Details(items, bonuses, _capped_bonus(rubric, bonuses), total_deductions)
+
+
+def _capped_bonus(rubric: Rubric, bonuses: list[tuple[EventEntry, Fraction]]) -> Fraction:
+    """The month's bonuses added up, at most the rubric's cap."""
+    return min(sum((points for _, points in bonuses), ZERO), rubric.bonus_cap_exact)
 
 
 def score_entry(entry: Entry) -> MonthlyResult:
