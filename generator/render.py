@@ -1,7 +1,11 @@
 """Render the gathered site: Markdown pages from Jinja2 templates, data files, RSS.
 
-Every piece of text that comes from data passes through the ``md`` or
-``cell`` filter, so Markdown or HTML written in a record shows as text.
+Escaping is by construction, not by remembering a filter: in the Markdown
+templates every ``{{ … }}`` is escaped for Markdown (``md``: HTML-escaped, then
+every Markdown punctuation mark backslash-escaped) unless the value is already
+``Markup`` (made by code: links, macros, the chart). The HTML fragments are
+autoescaped by Jinja. Notice bodies are rendered and sanitized in
+``notice_body``; RSS is plain text, XML-escaped; CSV cells never start a formula.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from xml.sax.saxutils import escape as xml_escape
 import jinja2
 import markupsafe
 import yaml
+from markupsafe import Markup
 
 from .numbers import fmt
 from .report import annual_json, monthly_json
@@ -29,39 +34,98 @@ from .site import Page, Site, TrendPoint, relative
 
 TEMPLATES = "site_templates"
 
-# Python-Markdown's backslash escapes; `|` is escaped too inside table cells.
-_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!>])")
+# Python-Markdown's backslash escapes, `|` included (the tables extension adds it everywhere).
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
 _SPACES = re.compile(r"\s+")
 
 
-def md(value: Any) -> str:
-    """Data text as inline Markdown that renders as exactly that text."""
+def md(value: Any) -> Markup:
+    """Data text as inline Markdown that renders as exactly that text, in a table cell too."""
+    if isinstance(value, Markup):
+        return value
     text = _SPACES.sub(" ", str(value)).strip()
-    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", html.escape(text, quote=False))
+    return Markup(_MARKDOWN_PUNCTUATION.sub(r"\\\1", html.escape(text, quote=True)))
 
 
-def cell(value: Any) -> str:
-    """Like ``md``, for a table cell."""
-    return md(value).replace("|", r"\|")
+cell = md  # kept for the templates' readability: `|` is always escaped
 
 
-def body(value: str) -> str:
-    """A notice body: Markdown, but never raw HTML (``check`` refuses it; this is the second wall)."""
-    return value.replace("<", "&lt;")
+def html_text(value: Any) -> Markup:
+    """Data text inside a raw HTML block of a Markdown page (Markdown is not read there)."""
+    if isinstance(value, Markup):
+        return value
+    return Markup(html.escape(_SPACES.sub(" ", str(value)).strip(), quote=True))
+
+
+def join(values: Any, separator: str = "") -> Markup:
+    """Jinja's join, escaping each item for Markdown (the built-in escapes for HTML only)."""
+    return Markup(md(separator).join(md(value) for value in values))
+
+
+def _finalize(value: Any) -> Any:
+    """Every ``{{ … }}`` of a Markdown template: Markup passes, anything else is escaped."""
+    if isinstance(value, Markup):
+        return value
+    return md(value)
 
 
 def environment(project: Path) -> jinja2.Environment:
+    """The Markdown pages' templates: every expression is escaped for Markdown unless it is Markup."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(project / TEMPLATES)),
-        autoescape=False,  # the output is Markdown; data is escaped by the md and cell filters
+        autoescape=True,  # macros return Markup, and literal template text is never escaped
+        finalize=_finalize,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(md=md, cell=cell, body=body, fmt=fmt)
-    env.globals.update(trend_svg=trend_svg)
+    # Only filters that escape for Markdown: the built-in e/join/safe would let data through as HTML.
+    env.filters = {name: env.filters[name] for name in _SAFE_BUILTINS}
+    env.filters.update(md=md, cell=cell, e=html_text, escape=html_text, join=join, fmt=_markup(fmt))
+    env.globals.update(trend_svg=lambda points, title: Markup(trend_svg(points, title)))
     return env
+
+
+# Built-in filters that return plain values (escaped afterwards by _finalize), never Markup of data.
+_SAFE_BUILTINS = (
+    "length",
+    "count",
+    "int",
+    "float",
+    "first",
+    "last",
+    "default",
+    "d",
+    "sort",
+    "list",
+    "round",
+    "abs",
+    "lower",
+    "upper",
+    "trim",
+    "selectattr",
+    "rejectattr",
+    "map",
+    "select",
+    "reject",
+    "sum",
+    "min",
+    "max",
+    "batch",
+    "slice",
+    "dictsort",
+    "groupby",
+    "unique",
+    "reverse",
+    "string",
+    "attr",
+)
+
+
+def _markup(function: Any) -> Any:
+    """A filter that makes a number's text from code (no data text goes in)."""
+    return lambda *args, **kwargs: md(function(*args, **kwargs))
 
 
 def html_environment(project: Path) -> jinja2.Environment:
@@ -99,14 +163,24 @@ def render_pages(site: Site, env: jinja2.Environment, html_env: jinja2.Environme
     for page in site.pages:
         template = env.get_template(page.template)
 
-        def link(target: str, page: Page = page) -> str:
-            return relative(target, page.path)
+        def link(target: str, page: Page = page) -> Markup:
+            return Markup(relative(_site_path(target), page.path))
 
         context = page.full_context()
         text = template.render(**context, page_path=page.path, title=page.title, link=link)
         yield page.path, front_matter(page) + text
         if page.fragment is not None:
             yield fragment_path(page.path), html_env.get_template(page.fragment).render(**context)
+
+
+_SITE_PATH = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]*")
+
+
+def _site_path(target: str) -> str:
+    """A link target made by the gatherer from identifiers: refuse anything a URL could be fooled by."""
+    if not _SITE_PATH.fullmatch(target) or ".." in target.split("/"):
+        raise ValueError(f"unsafe link target {target!r}")
+    return target
 
 
 def front_matter(page: Page) -> str:

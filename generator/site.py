@@ -8,6 +8,7 @@ sanctions or 通报批评; the internal site shows everything.
 from __future__ import annotations
 
 import functools
+import html
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,10 +16,13 @@ from datetime import date
 from fractions import Fraction
 from typing import Any, Literal
 
+from markupsafe import Markup
+
 from .annual import AnnualResult, AnnualSummary
 from .explain import grade_rule, rounding_text, term_text
 from .load import NoticeFile
 from .models import NOTICE_KINDS, ROLE_LABELS, Worker
+from .notice_body import resolver, to_html
 from .numbers import exact, fmt, fmt_cents, fmt_plain
 from .periods import Month, Year
 from .privacy import mask_name
@@ -458,6 +462,8 @@ def gather_site(dataset: Dataset, results: Results, audience: Audience, build_da
             f"notices/{file.stem}.md",
             "notice.md.j2",
             file.notice.title,
+            fragment="notice.html.j2",
+            lazy=lambda body=file.notice.body: {"body_html": Markup(to_html(body, resolver(site_files(site))))},
             notice=file.notice,
             ref=g.notice_ref(file),
             lists=_notice_lists(g, file),
@@ -540,7 +546,7 @@ def gather_site(dataset: Dataset, results: Results, audience: Audience, build_da
             ],
         )
 
-    site.nav = [
+    nav: list[Any] = [
         {"首页": "index.md"},
         {"排行榜": ranking_nav},
         {"光荣榜": honors_nav},
@@ -549,8 +555,27 @@ def gather_site(dataset: Dataset, results: Results, audience: Audience, build_da
         {"开放数据": "data/index.md"},
     ]
     if g.internal:
-        site.nav.append({"内部": [{"惩处与约谈清单": "internal/sanctions.md"}]})
+        nav.append({"内部": [{"惩处与约谈清单": "internal/sanctions.md"}]})
+    site.nav = escaped_nav(nav)
     return site
+
+
+# Files of the site besides its pages (render.data_files, render.rss_feed): notice bodies may link to them.
+DATA_FILES = ("data/results.json", "data/monthly.csv", "data/annual.csv", "notices/feed.xml")
+
+
+def site_files(site: Site) -> set[str]:
+    """The docs paths of everything the build writes: what a link inside the site may name."""
+    return {page.path for page in site.pages} | set(DATA_FILES)
+
+
+def escaped_nav(nav: Any) -> Any:
+    """The navigation with every title HTML-escaped: Material writes nav titles into every page unescaped."""
+    if isinstance(nav, list):
+        return [escaped_nav(item) for item in nav]
+    if isinstance(nav, dict):
+        return {html.escape(str(title), quote=True): escaped_nav(value) for title, value in nav.items()}
+    return nav
 
 
 @dataclass(frozen=True)
