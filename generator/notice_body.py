@@ -23,6 +23,9 @@ from urllib.parse import unquote, urlsplit
 import markdown
 import nh3
 
+from .errors import Problem
+from .yamlio import Document
+
 TAGS = {
     "p",
     "br",
@@ -59,6 +62,9 @@ _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 _ANCHOR = re.compile(r'<a href="([^"]*)"')
 
 
+_HTML_TAG = "正文不能含 HTML 标签（{tags}），请只用 Markdown"
+
+
 @dataclass(frozen=True)
 class BodyProblem:
     position: int  # in the body text
@@ -86,7 +92,9 @@ def to_html(body: str, internal: Callable[[str], str | None]) -> str:
 
     def link(match: re.Match[str]) -> str:
         href = html.unescape(match.group(1))
-        if _SCHEME.match(href) or href.startswith(("#", "//")):
+        if href.startswith("//"):  # another host without a scheme: check refuses it
+            return "<a"
+        if _SCHEME.match(href) or href.startswith("#"):
             return match.group()
         target = internal(href)
         if target is None:  # check refuses it; never publish a broken link
@@ -154,9 +162,7 @@ def problems(body: str) -> list[BodyProblem]:
     """What the body may not contain, with no knowledge of the site (that is ``link_problems``)."""
     found: list[BodyProblem] = []
     for match in _RAW_HTML.finditer(body):
-        found.append(
-            BodyProblem(match.start(), match.group(), f"正文不能含 HTML 标签（{match.group()[:30]}），请只用 Markdown")
-        )
+        found.append(BodyProblem(match.start(), match.group(), _HTML_TAG))
     for match in _IMAGE.finditer(body):
         found.append(
             BodyProblem(match.start(), match.group(), "正文不能插入图片（![...](...)）：公示网站不从外部加载图片")
@@ -168,6 +174,9 @@ def problems(body: str) -> list[BodyProblem]:
             )
         )
     for position, target in links(body):
+        if target.startswith("//"):
+            found.append(BodyProblem(position, target, f"链接“{target}”缺少 https:，外部网址请写完整，如 https://www.gov.cn/"))
+            continue
         scheme = _scheme_of(target)
         if scheme is not None and scheme not in SCHEMES:
             found.append(
@@ -180,12 +189,26 @@ def problems(body: str) -> list[BodyProblem]:
     return sorted(found, key=lambda p: p.position)
 
 
+def located(doc: Document, name: str, found: list[BodyProblem]) -> list[Problem]:
+    """Each problem at its line of the file; the HTML tags of one line in one message."""
+    tags: dict[int, list[str]] = {}
+    located: list[Problem] = []
+    for problem in found:
+        line = doc.line_within((name,), problem.position, problem.needle)
+        if problem.message == _HTML_TAG:
+            tags.setdefault(line, []).append(problem.needle[:30])
+        else:
+            located.append(Problem(doc.path, line, problem.message))
+    located += [Problem(doc.path, line, _HTML_TAG.format(tags="、".join(t))) for line, t in tags.items()]
+    return located
+
+
 def link_problems(body: str, paths: set[str]) -> list[BodyProblem]:
     """Links to the site that name no page of it (``paths``: the docs paths the build writes)."""
     resolve = resolver(paths)
     found = []
     for position, target in links(body):
-        if _scheme_of(target) is not None or target.startswith(("#", "//")) or not target:
+        if has_scheme(target) or target.startswith(("#", "//")) or not target:
             continue
         if resolve(target) is None:
             found.append(
@@ -198,6 +221,10 @@ def link_problems(body: str, paths: set[str]) -> list[BodyProblem]:
                 )
             )
     return found
+
+
+def has_scheme(target: str) -> bool:
+    return _scheme_of(target) is not None
 
 
 def _scheme_of(target: str) -> str | None:

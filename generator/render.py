@@ -27,6 +27,7 @@ import markupsafe
 import yaml
 from markupsafe import Markup
 
+from .notice_body import plain_text
 from .numbers import fmt
 from .report import annual_json, monthly_json
 from .results import Results
@@ -369,10 +370,22 @@ def _annual_rows(documents: list[dict[str, Any]]) -> list[list[str]]:
     return rows
 
 
+# A cell starting with one of these is a formula to Excel and WPS ("=HYPERLINK(…)", "@SUM(…)").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+
+
+def csv_cell(value: str) -> str:
+    """A CSV cell that a spreadsheet shows as text: a leading ' stops a formula (OWASP's advice)."""
+    if value.startswith(_FORMULA_START) and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
 def _csv(rows: list[list[str]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerows(rows)
+    writer.writerows([csv_cell(value) for value in row] for row in rows)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -385,7 +398,7 @@ def rss_feed(site: Site, site_url: str | None) -> bytes:
     for page in notice_pages:
         notice = page.context["notice"]
         url = f"{base}{page.path.removesuffix('.md')}/"
-        summary = notice.body.strip().split("\n\n")[0]
+        summary = plain_text(notice.body)
         items.append(
             "    <item>\n"
             f"      <title>{xml_escape(notice.title)}</title>\n"

@@ -109,6 +109,10 @@ def checked_results(root: Path) -> tuple[Dataset, Results]:
         dataset = load_dataset(root, notices_need_seals=False)
         results = Results(dataset)
         problems = notices_without_seals(dataset) + verify_seals(dataset, results)
+        if not problems:  # the site is gathered only from valid data
+            from .site import notice_link_problems
+
+            problems = notice_link_problems(dataset, results, date.today())
     if problems:
         raise InvalidInput(problems)
     return dataset, results

@@ -19,10 +19,12 @@ from typing import Any, Literal
 from markupsafe import Markup
 
 from .annual import AnnualResult, AnnualSummary
+from .errors import Problem
 from .explain import grade_rule, rounding_text, term_text
 from .load import NoticeFile
 from .models import NOTICE_KINDS, ROLE_LABELS, Worker
-from .notice_body import resolver, to_html
+from .notice_body import has_scheme as _has_scheme
+from .notice_body import link_problems, links, located, resolver, to_html
 from .numbers import exact, fmt, fmt_cents, fmt_plain
 from .periods import Month, Year
 from .privacy import mask_name
@@ -762,3 +764,24 @@ def _publicity_state(file: NoticeFile, today: date) -> str | None:
     if today < window.start:
         return "未开始"
     return "公示中" if today <= window.end else "已结束"
+
+
+def notice_link_problems(dataset: Dataset, results: Results, today: date) -> list[Problem]:
+    """Links in notice bodies that name no page of the site they are published on (check ⊇ build).
+
+    The site is gathered only for an audience that has a notice linking inside the site.
+    """
+    problems: list[Problem] = []
+    for audience in AUDIENCES:
+        g = SiteGatherer(dataset, results, audience, today)
+        linking = [file for file in g.visible_notices() if _links_inside(file.notice.body)]
+        if not linking:
+            continue
+        files = site_files(gather_site(dataset, results, audience, today))
+        for file in linking:
+            problems += located(file.doc, "body", link_problems(file.notice.body, files))
+    return sorted(set(problems))
+
+
+def _links_inside(body: str) -> bool:
+    return any(not _has_scheme(target) and not target.startswith(("#", "//")) for _, target in links(body))

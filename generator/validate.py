@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import notice_body
 from .errors import InvalidInput, Problem
 from .load import (
     AnnualFile,
@@ -448,14 +449,7 @@ def _check_notice(file: NoticeFile) -> list[Problem]:
 
     body = doc.data.get("body", "") if isinstance(doc.data, dict) else ""
     if isinstance(body, str):
-        tags_by_line: dict[int, list[str]] = defaultdict(list)
-        for match in _RAW_HTML.finditer(body):
-            tags_by_line[line("body", match.start(), match.group())].append(match.group()[:30])
-        for at_line, tags in tags_by_line.items():
-            problems.append(Problem(doc.path, at_line, f"正文不能含 HTML 标签（{'、'.join(tags)}），请只用 Markdown"))
-        for match in _SCRIPT_LINK.finditer(body):
-            at_line = line("body", match.start(), match.group())
-            problems.append(Problem(doc.path, at_line, f"正文不能含 {match.group(1).lower()}: 链接"))
+        problems += notice_body.located(doc, "body", notice_body.problems(body))
     for name in ("title", "body"):
         text = doc.data.get(name) if isinstance(doc.data, dict) else None
         if not isinstance(text, str):
