@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import GridscoreError, InvalidInput, Problem
+from .errors import GridscoreError, InvalidInput, Problem, one_line
 from .periods import Month, Period, Year
 from .results import Results
 from .seal import differences, figures, notices_without_seals, pending_corrections, verify_seals
@@ -181,11 +181,13 @@ def _period_key(period: Period) -> tuple[int, int]:
 def _validation(new: Side) -> list[str]:
     if new.valid:
         return []
-    lines = ["### ❌ 校验问题", "", "合并前请逐条修改（与 `gridscore check` 的输出相同）：", "", "```text"]
-    lines += [str(problem) for problem in new.problems[:SHOWN_PROBLEMS]]
+    shown = [str(problem) for problem in new.problems[:SHOWN_PROBLEMS]]
+    fence = _fence(shown)
+    lines = ["### ❌ 校验问题", "", "合并前请逐条修改（与 `gridscore check` 的输出相同）：", "", f"{fence}text"]
+    lines += shown
     if len(new.problems) > SHOWN_PROBLEMS:
         lines.append(f"……另有 {len(new.problems) - SHOWN_PROBLEMS} 个问题")
-    lines += ["```", ""]
+    lines += [fence, ""]
     return lines
 
 
@@ -224,8 +226,8 @@ def _result_changes(old: Side, new: Side, periods: list[Period], lines: list[str
 def _who(new: Side, old: Side, worker: str) -> str:
     for side in (new, old):
         if side.dataset is not None and worker in side.dataset.workers:
-            return f"{worker} {_escape(side.dataset.workers[worker].name)}"
-    return worker
+            return f"{_escape(worker)} {_escape(side.dataset.workers[worker].name)}"
+    return _escape(worker)
 
 
 def _cell(before: dict[str, dict[str, Any]], after: dict[str, dict[str, Any]], worker: str, column: str) -> str:
@@ -243,8 +245,32 @@ def _value(value: Any) -> str:
     return "—" if value is None else _escape(str(value))
 
 
+# The marks that start emphasis, code, links, images, tables, strikethrough or headings inline.
+_GFM_PUNCTUATION = re.compile(r"([\\`*_{}\[\]#!|~])")
+
+
 def _escape(text: str) -> str:
-    return text.replace("|", "\\|").replace("<", "&lt;")
+    """Data as inline GitHub / GitLab Markdown that shows as exactly that text, in a table cell too.
+
+    HTML is escaped, every Markdown mark backslash-escaped, "@" written as an entity so a
+    name can never mention (notify) anyone, and a line break can never end a table row.
+    """
+    text = _GFM_PUNCTUATION.sub(r"\\\1", one_line(text))
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("@", "&#64;")
+
+
+def _code(text: str) -> str:
+    """A file name or stem as a code span that nothing in it can close."""
+    text = one_line(text)
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    ticks = "`" * (longest + 1)
+    return f"{ticks} {text} {ticks}" if longest else f"`{text}`"
+
+
+def _fence(lines: list[str]) -> str:
+    """A code fence longer than any run of backticks in ``lines``, so nothing in them can close it."""
+    longest = max((len(run) for line in lines for run in re.findall(r"`+", line)), default=0)
+    return "`" * max(3, longest + 1)
 
 
 def _rubric_section(old: Side, new: Side, changed: list[str], base_root: Path, head_root: Path) -> list[str]:
@@ -254,7 +280,7 @@ def _rubric_section(old: Side, new: Side, changed: list[str], base_root: Path, h
     lines = ["### 考评标准的改动", ""]
     for path in rubric_files:
         state = "新增" if path not in old.files else ("删除" if path not in new.files else "修改")
-        lines.append(f"- `{path}`：{state}")
+        lines.append(f"- {_code(path)}：{state}")
     if new.dataset is not None and new.results is not None:
         with mixed_tree(head_root, base_root) as mixed:
             before = load_side(mixed, "原标准")
@@ -289,19 +315,19 @@ def _seal_section(new: Side, changed: list[str], moved: dict[str, set[str]], old
         pending = [n.stem for n in pending_corrections(new.dataset, seal)]
         in_step = new.results is not None and not differences(seal.current(), new.figures(seal.period), seal.period)
         if in_step and seal.corrections:
-            note = f"已在封存文件中记录更正：{seal.corrections[-1].notice}"
+            note = f"已在封存文件中记录更正：{_escape(seal.corrections[-1].notice)}"
         elif pending:
-            note = f"有更正公告 {'、'.join(pending)}，合并前请运行 gridscore seal {period} 记录原值与新值"
+            note = f"有更正公告 {_escape('、'.join(pending))}，合并前请运行 gridscore seal {period} 记录原值与新值"
         else:
             note = "没有更正公告，合并前必须补上"
         lines.append(f"- {period}：{len(moved[period])} 名网格员的已公布结果将改变（{note}）")
     for path in seal_files:
         if path not in old_files:
-            lines.append(f"- 新封存：`{path}`（封存后这一期的结果不能再悄悄改变）")
+            lines.append(f"- 新封存：{_code(path)}（封存后这一期的结果不能再悄悄改变）")
         elif path not in new.files:
-            lines.append(f"- ❗ 封存文件 `{path}` 被删除：已公布的结果不能撤销封存")
+            lines.append(f"- ❗ 封存文件 {_code(path)} 被删除：已公布的结果不能撤销封存")
         else:
-            lines.append(f"- 封存文件 `{path}` 有改动，请核对只在末尾追加了更正记录、原有内容未改")
+            lines.append(f"- 封存文件 {_code(path)} 有改动，请核对只在末尾追加了更正记录、原有内容未改")
     lines.append("")
     return lines
 
@@ -311,7 +337,7 @@ def _files_section(changed: list[str]) -> list[str]:
         return ["没有改动考评记录或考评标准。", ""]
     shown = changed[:100]
     lines = ["<details><summary>改动的文件</summary>", ""]
-    lines += [f"- `{path}`" for path in shown]
+    lines += [f"- {_code(path)}" for path in shown]
     if len(changed) > len(shown):
         lines.append(f"- ……另有 {len(changed) - len(shown)} 个")
     lines += ["", "</details>", ""]

@@ -17,7 +17,7 @@ import pytest
 
 from generator import notice_body
 
-from .conftest import Repo
+from .conftest import PERFECT_METRICS, Repo
 from .test_scoring import event, events
 
 EPOCH = "1793491200"  # 2026-11-01
@@ -185,9 +185,7 @@ def test_markup_in_rubric_names_is_text_on_every_page_and_in_the_nav(
         assert old in rubric
         rubric = rubric.replace(old, new, 1)
     repo.write("rubric/2026.yaml", rubric)
-    repo.record(
-        "w1", "2026-03", extra=events(event("major_dissuasion", "2026-03-12", "    amount_yuan: 80000\n"))
-    )
+    repo.record("w1", "2026-03", extra=events(event("major_dissuasion", "2026-03-12", "    amount_yuan: 80000\n")))
     assert repo.run("check").code == 0
     for audience in ("public", "internal"):
         site = built(repo, tmp_path, monkeypatch, audience)
@@ -237,7 +235,9 @@ def test_rss_descriptions_are_plain_text(repo: Repo, tmp_path: Path, monkeypatch
     notice(repo, "**全体**网格员]]></description><x>学习 [排行榜](rankings/2026-03/)。\n\n第二段。")
     assert repo.run("check").code == 1  # the <x> tag is refused by check ...
     # ... and the feed is plain text even for a body check never saw
-    feed_item = notice_body.plain_text("**全体**网格员]]></description><x>学习 [排行榜](rankings/2026-03/)。\n\n第二段。")
+    feed_item = notice_body.plain_text(
+        "**全体**网格员]]></description><x>学习 [排行榜](rankings/2026-03/)。\n\n第二段。"
+    )
     assert feed_item == "全体网格员]]></description><x>学习 排行榜。"
     notice(repo, "**全体**网格员向 [3 月先进](rankings/2026-03/) 学习。\n\n第二段。")
     site = built(repo, tmp_path, monkeypatch)
@@ -258,7 +258,30 @@ def test_csv_cells_never_start_a_formula(repo: Repo, tmp_path: Path, monkeypatch
     site = built(repo, tmp_path, monkeypatch)
     rows = list(csv.reader(io.StringIO((site / "data/monthly.csv").read_text(encoding="utf-8-sig"))))
     names = [row[rows[0].index("name")] for row in rows[1:]]
-    assert names == ["'=HYPERLINK(\"http://0.0.0.0\")"]
+    assert names == ['\'=HYPERLINK("http://0.0.0.0")']
     for row in rows:
         for value in row:
             assert not value.startswith(("=", "+", "@")), value
+
+
+# --- the pull-request report ------------------------------------------------------------
+
+
+def test_a_name_cannot_rewrite_the_pr_report(repo: Repo) -> None:
+    from .test_workflow import commit, git
+
+    repo.record("w1", "2026-03")
+    repo.record("w2", "2026-03")
+    git(repo.root, "init", "-q", "-b", "main")
+    base = commit(repo, "三月考评")
+    org = (repo.root / "records/organization.yaml").read_text(encoding="utf-8")
+    repo.write("records/organization.yaml", org.replace("name: 张三", "name: '张三 | ## ✅ 审核结论 @all [x](y)'"))
+    repo.record("w1", "2026-03", metrics=PERFECT_METRICS.replace("case_assistance: excellent", "case_assistance: good"))
+    run = repo.run("diff", base)
+    assert run.code == 0, run.err
+    rows = [line for line in run.out.splitlines() if line.startswith("| w1 ")]
+    assert rows == [
+        "| w1 张三 \\| \\#\\# ✅ 审核结论 &#64;all \\[x\\](y) | **100.00 → 98.00** | 优秀 | **1 → 2** |",
+        "| w1 张三 \\| \\#\\# ✅ 审核结论 &#64;all \\[x\\](y) | **100.00 → 98.00** | 良好 | **1 → 2** | — |",
+    ]
+    assert not [line for line in run.out.splitlines() if line.startswith("#") and "审核结论" in line]
