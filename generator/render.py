@@ -14,6 +14,7 @@ import csv
 import html
 import io
 import json
+import os
 import re
 from collections.abc import Iterator
 from datetime import date
@@ -27,6 +28,7 @@ import markupsafe
 import yaml
 from markupsafe import Markup
 
+from .errors import InvalidInput, Problem
 from .notice_body import plain_text
 from .numbers import fmt
 from .report import annual_json, monthly_json
@@ -160,7 +162,37 @@ def fragment_path(page_path: str) -> str:
 
 
 def render_pages(site: Site, env: jinja2.Environment, html_env: jinja2.Environment) -> Iterator[tuple[str, str]]:
-    """Every page's Markdown text by docs-relative path, and each page's HTML fragment (see FRAGMENT_SUFFIX)."""
+    """Every page's Markdown text by docs-relative path, and each page's HTML fragment (see FRAGMENT_SUFFIX).
+
+    The templates are the repository's own (site_templates/): an error in one is reported at its line.
+    """
+    try:
+        yield from _render_pages(site, env, html_env)
+    except jinja2.TemplateError as error:
+        raise InvalidInput([template_problem(error)]) from None
+
+
+def template_problem(error: jinja2.TemplateError) -> Problem:
+    """A template's error as ``site_templates/name:line: message``."""
+    if isinstance(error, jinja2.TemplateSyntaxError):
+        name, line = error.name or error.filename or "", error.lineno
+        what = f"模板语法错误：{error.message}"
+    elif isinstance(error, jinja2.TemplateNotFound):
+        name, line, what = error.name or "", 0, "找不到模板文件（被删除或改名了？）"
+    else:
+        name, line = "", 0
+        trace = error.__traceback__
+        while trace is not None:  # Jinja maps a template's frames to its own lines
+            filename = trace.tb_frame.f_code.co_filename
+            if f"{os.sep}{TEMPLATES}{os.sep}" in filename:
+                name, line = filename.rsplit(f"{os.sep}{TEMPLATES}{os.sep}", 1)[1], trace.tb_lineno
+            trace = trace.tb_next
+        what = f"模板出错：{error.message or type(error).__name__}"
+    shown = f"{TEMPLATES}/{Path(name).name if os.sep in name else name}" if name else TEMPLATES
+    return Problem(shown, line, what + "；请改正模板，或从 gridscore 的项目中恢复原来的 site_templates/")
+
+
+def _render_pages(site: Site, env: jinja2.Environment, html_env: jinja2.Environment) -> Iterator[tuple[str, str]]:
     for page in site.pages:
         template = env.get_template(page.template)
 

@@ -285,3 +285,31 @@ def test_a_name_cannot_rewrite_the_pr_report(repo: Repo) -> None:
         "| w1 张三 \\| \\#\\# ✅ 审核结论 &#64;all \\[x\\](y) | **100.00 → 98.00** | 良好 | **1 → 2** | — |",
     ]
     assert not [line for line in run.out.splitlines() if line.startswith("#") and "审核结论" in line]
+
+
+# --- the repository's own templates -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("{% if x %}\n", "模板语法错误：Unexpected end of template."),
+        ("{{ nonexistent.x }}\n", "模板出错：'nonexistent' is undefined"),
+    ],
+)
+def test_a_broken_template_is_an_error_at_its_line(repo: Repo, tmp_path: Path, line: str, message: str) -> None:
+    import shutil
+
+    from .conftest import PROJECT
+
+    shutil.copytree(PROJECT / "site_templates", repo.root / "site_templates")
+    shutil.copy(PROJECT / "mkdocs.yml", repo.root / "mkdocs.yml")
+    home = repo.root / "site_templates/home.md.j2"
+    lines = home.read_text(encoding="utf-8").count("\n")
+    home.write_text(home.read_text(encoding="utf-8") + line, encoding="utf-8")
+    repo.record("w1", "2026-03")
+    run = repo.run("build", "--site-dir", str(tmp_path / "site"))
+    assert run.code == 1
+    assert run.lines[0].startswith(f"site_templates/home.md.j2:{lines + 1}: {message}")
+    assert run.lines[0].endswith("；请改正模板，或从 gridscore 的项目中恢复原来的 site_templates/")
+    assert not (tmp_path / "site").exists()
