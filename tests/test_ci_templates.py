@@ -281,7 +281,11 @@ def test_review_fails_last_when_check_or_diff_failed() -> None:
     workflow = load(REVIEW)
     last = steps(workflow, "review")[-1]
     assert last["if"] == "always()"
-    assert set(last["env"].values()) == {"${{ steps.check.outputs.code }}", "${{ steps.diff.outputs.code }}"}
+    assert set(last["env"].values()) == {
+        "${{ steps.check.outputs.code }}",
+        "${{ steps.diff.outputs.code }}",
+        "${{ steps.build.outputs.code }}",
+    }
     assert "exit 1" in last["run"]
 
 
@@ -321,7 +325,12 @@ def test_pages_builds_the_public_site_on_main_and_deploys_it() -> None:
 def test_the_internal_site_is_never_published() -> None:
     for where, args in all_invocations():
         if args[0] == "build" and option_value(args, "--audience") == "internal":
+            if option_value(args, "--site-dir") == "$tmp/internal":  # a trial build in a fresh temp folder
+                assert where.startswith(("review.yml review/", ".gitlab-ci.yml build-test")), where
+                continue
             assert where.startswith("pages.yml build-internal/"), where
+    gitlab_trial = load(GITLAB)["build-test"]
+    assert "artifacts" not in gitlab_trial and "pages" not in gitlab_trial
     example = internal_example()
     assert "build-internal" not in load(PAGES)["jobs"], "the internal example must stay commented out"
     [(name, job)] = example.items()
@@ -344,7 +353,7 @@ def test_gitlab_stages_image_and_pip_cache() -> None:
     assert config["variables"]["PIP_CACHE_DIR"] == "$CI_PROJECT_DIR/.cache/pip"
     assert config["default"]["cache"]["paths"] == [".cache/pip"]
     assert "python -m pip install -e ." in config["default"]["before_script"]
-    assert set(gitlab_jobs(config)) == {"check", "diff", "pages"}
+    assert set(gitlab_jobs(config)) == {"check", "build-test", "diff", "pages"}
     for name, job in gitlab_jobs(config).items():
         assert job["stage"] in config["stages"], name
 
@@ -405,3 +414,21 @@ def test_pull_request_templates_ask_the_right_questions(path: Path) -> None:
     for phrase in ("考评期", "社区", "封存", "更正公告", "gridscore check", "gridscore diff", "审核人"):
         assert phrase in text, phrase
     assert text.count("- [ ]") >= 5
+
+
+def test_review_also_builds_both_sites_into_a_temporary_folder() -> None:
+    """check ⊇ build is a promise; the review proves it on every PR, so a broken build cannot go green."""
+    build = next(step for step in steps(load(REVIEW), "review") if step.get("id") == "build")
+    assert 'mktemp -d' in build["run"]
+    assert 'gridscore build --audience public --site-dir "$tmp/public" || code=$?' in build["run"]
+    assert 'gridscore build --audience internal --site-dir "$tmp/internal" || code=$?' in build["run"]
+    gitlab = load(GITLAB)["build-test"]
+    assert gitlab["rules"] == [{"if": '$CI_PIPELINE_SOURCE == "merge_request_event"'}]
+    assert 'gridscore build --audience internal --site-dir "$tmp/internal"' in gitlab["script"]
+
+
+def test_review_prints_data_with_workflow_commands_stopped() -> None:
+    for step in steps(load(REVIEW), "review"):
+        run = step.get("run", "")
+        if "cat check-errors.txt" in run or "cat diff.md" in run and "GITHUB_STEP_SUMMARY" not in run:
+            assert 'echo "::stop-commands::$token"' in run and 'echo "::$token::"' in run, step["name"]
