@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .errors import one_line
+from .models import visible
 
 Loc = tuple[str | int, ...]
 
@@ -35,7 +36,7 @@ def show(value: Any) -> str:
         return "一组字段"
     if isinstance(value, list):
         return "一个列表"
-    text = one_line(str(value))
+    text = visible(one_line(str(value)))  # nothing that would reorder or hide the message
     return f"“{text[:40]}…”" if len(text) > 40 else f"“{text}”"
 
 
