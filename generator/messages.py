@@ -144,6 +144,8 @@ def _label(loc: Loc) -> str:
     if not loc:
         return ""
     last = loc[-1]
+    if last == "[key]" and len(loc) > 1:  # a mapping's key is itself wrong: name the key
+        return str(loc[-2])
     if isinstance(last, int):
         parent = f"{loc[-2]} " if len(loc) > 1 else ""
         return f"{parent}第 {last + 1} 项"

@@ -184,7 +184,8 @@ def text_check(limit: int, *, multiline: bool = False) -> Callable[[Any], str]:
             if multiline:
                 line = text.count("\n", 0, found.start()) + 1
                 column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
-                raise expect(f"不能含有控制字符（第 {line} 行第 {column} 个字符是{describe_character(char)}），请删除这个字符")
+                hint = "请改用普通的换行" if char in _LINE_BREAKS else _hint(char)
+                raise expect(f"不能含有控制字符（第 {line} 行第 {column} 个字符是{describe_character(char)}），{hint}")
             raise expect(
                 f"不能含有换行或控制字符（第 {found.start() + 1} 个字符是{describe_character(char)}），{_hint(char)}"
             )

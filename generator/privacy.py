@@ -33,7 +33,7 @@ _DASHES = "\\-\u2010-\u2015\u2212\u2e3a\u2e3b\ufe58\ufe63\uff0d\u301c\u3030"
 _SEPARATORS = f"[ \t\n\r\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000.·・•。()\\[\\]【】\u200c\u200d{_DASHES}]"
 # Digits with up to three separators between each two; a trailing X closes an ID number.
 _RUN = re.compile(rf"[0-9](?:{_SEPARATORS}{{0,3}}[0-9])*[Xx]?")
-_LEADING = "+([【"
+_OPENING = {"(": ")", "[": "]", "【": "】"}
 _GROUP = re.compile(r"[0-9]+")
 _DIGIT = re.compile(r"\d")
 _MAY_CHANGE = re.compile(r"[^\x00-\x7f\u3400-\u4dbf\u4e00-\u9fff]")
@@ -101,8 +101,10 @@ def personal_numbers_at(text: str) -> list[tuple[str, int, str]]:
         if what is None:
             continue
         start = match.start()
-        while start > 0 and normal[start - 1] in _LEADING and start > match.start() - 2:
-            start -= 1  # the + of +86, the bracket of (010)
+        if start > 0 and normal[start - 1] in _OPENING and _OPENING[normal[start - 1]] in run:
+            start -= 1  # the bracket of (010)1234 5678
+        if start > 0 and normal[start - 1] == "+":
+            start -= 1  # the + of +86
         first, last = origin[start], origin[end - 1] + 1
         written = text[first:last]
         found.append((f"{what}“{written}”", first, written))

@@ -126,7 +126,7 @@ def validate(repo: Repository, *, notices_need_seals: bool = True) -> Dataset:
     org = repo.organization
     if org is not None and repo.organization_doc is not None:
         problems.extend(_check_organization(org, repo.organization_doc))
-        problems.extend(_check_organization_text(repo.organization_doc))
+        problems.extend(_check_organization_text(org, repo.organization_doc))
     workers = {worker.id: worker for worker in org.workers} if org else {}
     checker = _RecordChecker(repo, org, workers, problems)
     duplicated = _check_duplicates(repo.records, problems)
@@ -214,25 +214,24 @@ def _check_organization(org: Organization, doc: Document) -> list[Problem]:
     return problems
 
 
-def _check_organization_text(doc: Document) -> list[Problem]:
+def _check_organization_text(org: Organization, doc: Document) -> list[Problem]:
     """Names are published (the unit's on every page, a worker's with consent): no personal number in any."""
-    data = doc.data if isinstance(doc.data, dict) else {}
     problems: list[Problem] = []
 
-    def check(loc: tuple[str | int, ...], text: Any) -> None:
+    def check(loc: tuple[str | int, ...], text: str) -> None:
         problems.extend(public_text_problems(doc, loc, text, f"{loc[-1]} 会公开发布，"))
 
-    unit = data.get("unit") or {}
     for key in ("name", "short", "leading_group"):
-        check(("unit", key), unit.get(key))
-    for ci, community in enumerate(data.get("communities") or []):
-        check(("communities", ci, "name"), community.get("name"))
-        for gi, grid in enumerate(community.get("grids") or []):
-            check(("communities", ci, "grids", gi, "name"), grid.get("name"))
-    for section, keys in (("workers", ("name",)), ("assessors", ("name", "org"))):
-        for index, entry in enumerate(data.get(section) or []):
-            for key in keys:
-                check((section, index, key), entry.get(key))
+        check(("unit", key), getattr(org.unit, key))
+    for ci, community in enumerate(org.communities):
+        check(("communities", ci, "name"), community.name)
+        for gi, grid in enumerate(community.grids):
+            check(("communities", ci, "grids", gi, "name"), grid.name)
+    for wi, worker in enumerate(org.workers):
+        check(("workers", wi, "name"), worker.name)
+    for ai, assessor in enumerate(org.assessors):
+        check(("assessors", ai, "name"), assessor.name)
+        check(("assessors", ai, "org"), assessor.org)
     return problems
 
 
