@@ -36,6 +36,7 @@ _RUN = re.compile(rf"[0-9](?:{_SEPARATORS}{{0,3}}[0-9])*[Xx]?")
 _OPENING = {"(": ")", "[": "]", "【": "】"}
 _GROUP = re.compile(r"[0-9]+")
 _DIGIT = re.compile(r"\d")
+_NON_ASCII_DIGIT = re.compile(r"(?![0-9])\d")
 _MAY_CHANGE = re.compile(r"[^\x00-\x7f\u3400-\u4dbf\u4e00-\u9fff]")
 _MOBILE = re.compile(r"1[3-9][0-9]{9}")
 _LANDLINE = re.compile(r"0[1-9][0-9]{8,10}")  # 0 + a 2–3-digit area code + 7–8 digits
@@ -82,15 +83,29 @@ def personal_numbers(text: str) -> list[str]:
 
 def personal_numbers_at(text: str) -> list[tuple[str, int, str]]:
     """Like ``personal_numbers``, with the position in ``text`` and the text as written of each."""
-    if not _DIGIT.search(unicodedata.normalize("NFKC", text)):
-        return []
+    quick = text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
+    if not _DIGIT.search(quick) or (not _NON_ASCII_DIGIT.search(quick) and not _scan(quick)):
+        return []  # most texts: nothing found, nothing to map back
     normal, origin = normalize(text)
-    found: list[tuple[str, int, str]] = []
+    found = []
+    for what, start, end in _scan(normal):
+        first, last = origin[start], origin[end - 1] + 1
+        written = text[first:last]
+        found.append((f"{what}“{written}”", first, written))
+    return found
+
+
+def _scan(normal: str) -> list[tuple[str, int, str]]:
+    """Each personal number in normalized text: what it is, where it starts and ends."""
+    found: list[tuple[str, int, int]] = []
     for match in _RUN.finditer(normal):
+        if match.end() - match.start() < 10:  # fewer than 10 digits: no personal number
+            continue
         run = match.group()
         end = match.end()
-        parts = _GROUP.findall(run)
-        digits = "".join(parts)
+        digits = "".join(_GROUP.findall(run))
+        if len(digits) < 10:
+            continue
         if run[-1] in "Xx":
             if len(digits) == 17:
                 digits += "X"
@@ -105,9 +120,7 @@ def personal_numbers_at(text: str) -> list[tuple[str, int, str]]:
             start -= 1  # the bracket of (010)1234 5678
         if start > 0 and normal[start - 1] == "+":
             start -= 1  # the + of +86
-        first, last = origin[start], origin[end - 1] + 1
-        written = text[first:last]
-        found.append((f"{what}“{written}”", first, written))
+        found.append((what, start, end))
     return found
 
 
