@@ -77,7 +77,7 @@ def _keys_at(data: Any, loc: Loc) -> set[str]:
 
 
 def _unknown_field(loc: Loc, model: type[BaseModel], suggestion: str | None) -> str:
-    name = loc[-1] if loc else ""
+    name = show(str(loc[-1]))[1:-1] if loc else ""  # a key may be long or hold anything: shown like a value
     if suggestion:
         return f"未知字段“{name}”{suggestion}"
     allowed = fields_at(model, loc[:-1])

@@ -46,7 +46,7 @@ from pydantic_core import PydanticCustomError
 from .periods import Month, Period, coerce_month, coerce_period
 
 ID_MAX = 64
-_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,%d}" % (ID_MAX - 1))
+_ID = re.compile(rf"[A-Za-z0-9][A-Za-z0-9_.-]{{0,{ID_MAX - 1}}}")
 _ID_CHARS = re.compile(r"[A-Za-z0-9_.-]+")
 
 NAME_MAX, TITLE_MAX, SUMMARY_MAX, NOTE_MAX, BODY_MAX = 32, 100, 500, 2000, 20000
@@ -194,14 +194,9 @@ def text_check(limit: int, *, multiline: bool = False) -> Callable[[Any], str]:
     return check
 
 
-def bounded_text(limit: int, *, multiline: bool = False) -> Any:
-    """The type of a text checked by ``text_check``."""
+def _text_schema(limit: int, *, multiline: bool = False) -> WithJsonSchema:
     pattern = _SCHEMA_BODY if multiline else _SCHEMA_SINGLE_LINE
-    return Annotated[
-        str,
-        PlainValidator(text_check(limit, multiline=multiline)),
-        WithJsonSchema({"type": "string", "minLength": 1, "maxLength": limit, "pattern": pattern}),
-    ]
+    return WithJsonSchema({"type": "string", "minLength": 1, "maxLength": limit, "pattern": pattern})
 
 
 def _month(value: Any) -> Month:
@@ -247,11 +242,11 @@ def _score(value: Any) -> Decimal:
 
 
 Id = Annotated[str, PlainValidator(_identifier), WithJsonSchema({"type": "string", "pattern": f"^{_ID.pattern}$"})]
-Name = bounded_text(NAME_MAX)
-Title = bounded_text(TITLE_MAX)
-Summary = bounded_text(SUMMARY_MAX)
-Note = bounded_text(NOTE_MAX)
-Body = bounded_text(BODY_MAX, multiline=True)
+Name = Annotated[str, PlainValidator(text_check(NAME_MAX)), _text_schema(NAME_MAX)]
+Title = Annotated[str, PlainValidator(text_check(TITLE_MAX)), _text_schema(TITLE_MAX)]
+Summary = Annotated[str, PlainValidator(text_check(SUMMARY_MAX)), _text_schema(SUMMARY_MAX)]
+Note = Annotated[str, PlainValidator(text_check(NOTE_MAX)), _text_schema(NOTE_MAX)]
+Body = Annotated[str, PlainValidator(text_check(BODY_MAX, multiline=True)), _text_schema(BODY_MAX, multiline=True)]
 MonthField = Annotated[
     Month, PlainValidator(_month), WithJsonSchema({"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])$"})
 ]

@@ -95,7 +95,7 @@ def personal_numbers_at(text: str) -> list[tuple[str, int, str]]:
     return found
 
 
-def _scan(normal: str) -> list[tuple[str, int, str]]:
+def _scan(normal: str) -> list[tuple[str, int, int]]:
     """Each personal number in normalized text: what it is, where it starts and ends."""
     found: list[tuple[str, int, int]] = []
     for match in _RUN.finditer(normal):

@@ -18,8 +18,8 @@ from pydantic_core import PydanticCustomError
 
 from .errors import Problem
 from .messages import show
-from .privacy import public_text_problems
 from .models import Id, MonthField, Name, Summary, Title, Version, bounded, expect, fail, identifier_problem
+from .privacy import public_text_problems
 from .yamlio import Document
 
 Points = Annotated[Decimal, Field(ge=0), bounded(4, 1000)]

@@ -160,7 +160,9 @@ def _handle(account: str) -> str:
     """``@account`` for CODEOWNERS; anything that is not a user or group name is refused."""
     account = account.strip()
     if not valid_git_account(account):
-        raise GridscoreError(f"git_account“{visible(one_line(account))}”不是 GitHub 或 GitLab 的用户名或群组路径，无法写入 CODEOWNERS")
+        raise GridscoreError(
+            f"git_account“{visible(one_line(account))}”不是 GitHub 或 GitLab 的用户名或群组路径，无法写入 CODEOWNERS"
+        )
     return account if account.startswith("@") else f"@{account}"
 
 

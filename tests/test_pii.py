@@ -41,7 +41,9 @@ def summary_problem(found: str) -> str:
         pytest.param("电话138—1234—5678", "手机号码“138—1234—5678”", id="em-dash"),
         pytest.param("电话１３８－１２３４﹣５６７８", "手机号码“１３８－１２３４﹣５６７８”", id="full-width-dashes"),
         pytest.param("电话【138】12345678", "手机号码“【138】12345678”", id="lenticular-brackets"),
-        pytest.param("座机（０１０）１２３４５６７８", "电话号码“（０１０）１２３４５６７８”", id="landline-full-width"),
+        pytest.param(
+            "座机（０１０）１２３４５６７８", "电话号码“（０１０）１２３４５６７８”", id="landline-full-width"
+        ),
         pytest.param("座机 0571-8888 8888", "电话号码“0571-8888 8888”", id="landline-four-digit-area"),
         pytest.param("身份证 110101 19900307 123X", "身份证号码“110101 19900307 123X”", id="id-card-spaced-x"),
         pytest.param("卡号 6222－0212－3456－7890－123", "银行卡号“6222－0212－3456－7890－123”", id="card-19"),

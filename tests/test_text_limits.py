@@ -176,7 +176,7 @@ def test_rubric_version_that_climbs_out_of_the_repository_is_refused(repo: Repo)
         pytest.param(
             "{id: excellent, name: 优秀, min: 90}",
             "{id: 'excellent\"><script>', name: 优秀, min: 90}",
-            f"{RUBRIC}:184: “id”只能包含英文字母、数字、-、_ 和 .，且不能有空格，实际为 “excellent\"><script>”",
+            f'{RUBRIC}:184: “id”只能包含英文字母、数字、-、_ 和 .，且不能有空格，实际为 “excellent"><script>”',
             id="html-grade-id",
         ),
         pytest.param(
