@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .errors import one_line
+from .models import visible
 
 Loc = tuple[str | int, ...]
 
@@ -35,7 +36,7 @@ def show(value: Any) -> str:
         return "一组字段"
     if isinstance(value, list):
         return "一个列表"
-    text = one_line(str(value))
+    text = visible(one_line(str(value)))  # nothing that would reorder or hide the message
     return f"“{text[:40]}…”" if len(text) > 40 else f"“{text}”"
 
 
@@ -76,7 +77,7 @@ def _keys_at(data: Any, loc: Loc) -> set[str]:
 
 
 def _unknown_field(loc: Loc, model: type[BaseModel], suggestion: str | None) -> str:
-    name = loc[-1] if loc else ""
+    name = show(str(loc[-1]))[1:-1] if loc else ""  # a key may be long or hold anything: shown like a value
     if suggestion:
         return f"未知字段“{name}”{suggestion}"
     allowed = fields_at(model, loc[:-1])
@@ -143,6 +144,8 @@ def _label(loc: Loc) -> str:
     if not loc:
         return ""
     last = loc[-1]
+    if last == "[key]" and len(loc) > 1:  # a mapping's key is itself wrong: name the key
+        return str(loc[-2])
     if isinstance(last, int):
         parent = f"{loc[-2]} " if len(loc) > 1 else ""
         return f"{parent}第 {last + 1} 项"

@@ -2,11 +2,29 @@
 
 Unknown fields are refused everywhere. Metrics and events depend on the rubric
 in force, so they are checked against it in ``validate`` (``rubric.metrics_model``).
+
+The repository is untrusted input (§9), so every identifier and every text is bounded:
+
+- identifiers (worker, community, grid, assessor, event kind, every id in a rubric, the rubric
+  ``version``, notice and seal file stems) match ``[A-Za-z0-9][A-Za-z0-9._-]{0,63}``;
+- ``Name`` ≤ 32 characters: names of the unit, communities, grids, workers, assessors and their
+  org, the document number of a notice, and every name or label in a rubric;
+- ``Title`` ≤ 100: a notice's title, its issuer (joint issuers fit) and its objection contact,
+  a rubric's title;
+- ``Summary`` ≤ 500: event summaries and evidence, rubric descriptions, basis and changes;
+- ``Note`` ≤ 2,000: a record's internal notes;
+- ``Body`` ≤ 20,000: a notice body, the only text that may span lines (``\r\n`` becomes ``\n``).
+
+No text holds a control character, a line break (bodies: other than ``\n``), a bidi control
+(U+202A–U+202E, U+2066–U+2069, U+200E/F, U+061C: they make a PR review show text in another
+order than it has) or another invisible format character (U+200B, U+FEFF, …). Lengths count
+characters after surrounding spaces are stripped.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
@@ -19,13 +37,36 @@ from pydantic import (
     Field,
     PlainValidator,
     StrictBool,
+    ValidationInfo,
     WithJsonSchema,
+    field_validator,
 )
 from pydantic_core import PydanticCustomError
 
 from .periods import Month, Period, coerce_month, coerce_period
 
-_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+ID_MAX = 64
+_ID = re.compile(rf"[A-Za-z0-9][A-Za-z0-9_.-]{{0,{ID_MAX - 1}}}")
+_ID_CHARS = re.compile(r"[A-Za-z0-9_.-]+")
+
+NAME_MAX, TITLE_MAX, SUMMARY_MAX, NOTE_MAX, BODY_MAX = 32, 100, 500, 2000, 20000
+
+# Line breaks YAML or Unicode know, then every other control or invisible format character.
+_LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+_BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+# Unicode's format characters (category Cf) but the joiners U+200C/U+200D of emoji and some scripts.
+_FORMAT = (
+    "\u00ad\u0600-\u0605\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b\u2060-\u2064\u206a-\u206f"
+    "\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3"
+    "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
+)
+_UNSAFE = re.compile(f"[\x00-\x1f\x7f-\x9f\ud800-\udfff{_BIDI}{_FORMAT}\u2028\u2029]")
+_UNSAFE_IN_BODY = re.compile(f"[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff{_BIDI}{_FORMAT}\u2028\u2029]")
+_IS_BIDI = re.compile(f"[{_BIDI}]")
+_HIDDEN = re.compile(f"[\ud800-\udfff{_BIDI}{_FORMAT}]")
+# For JSON Schema (editors): the same characters, refused in a pattern.
+_SCHEMA_SINGLE_LINE = "^[^\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069]*$"
+_SCHEMA_BODY = "^[^\\u0000-\\u0009\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069]*$"
 
 
 def fail(message: str) -> PydanticCustomError:
@@ -56,11 +97,21 @@ def bounded(places: int, maximum: int) -> Any:
 
 
 def _shown(value: Any) -> str:
+    """A wrong value quoted in a message: short, and with nothing in it that hides or reorders text."""
     if value is None:
         return "空值"
     if isinstance(value, bool):
         return "true" if value else "false"
-    return f"“{value}”"
+    text = visible(str(value))
+    return f"“{text[:40]}…”" if len(text) > 40 else f"“{text}”"
+
+
+def visible(text: str) -> str:
+    """``text`` with bidi controls and invisible format characters spelt out (\\u202e), for a message.
+
+    Line breaks and other control characters are left to ``errors.one_line``, which every problem goes through.
+    """
+    return _HIDDEN.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def _identifier(value: Any) -> str:
@@ -70,9 +121,18 @@ def _identifier(value: Any) -> str:
         raise expect(f'应为编号文字，实际为数字 {value}：纯数字的编号请加引号，如 "{value}"')
     if not isinstance(value, str):
         raise expect(f"应为编号（英文字母、数字、- 或 _），实际为 {_shown(value)}")
-    if not _ID.fullmatch(value):
+    return identifier_problem(value)
+
+
+def identifier_problem(value: str) -> str:
+    """``value`` if it is a valid identifier, else raise the error that says why."""
+    if _ID.fullmatch(value):
+        return value
+    if not _ID_CHARS.fullmatch(value):
         raise expect(f"只能包含英文字母、数字、-、_ 和 .，且不能有空格，实际为 {_shown(value)}")
-    return value
+    if len(value) > ID_MAX:
+        raise expect(f"不能超过 {ID_MAX} 个字符，实际为 {len(value)} 个字符")
+    raise expect(f"须以英文字母或数字开头，实际为 {_shown(value)}")
 
 
 def _text(value: Any) -> str:
@@ -83,6 +143,60 @@ def _text(value: Any) -> str:
     if not value.strip():
         raise expect("不能为空")
     return value.strip()
+
+
+def describe_character(char: str) -> str:
+    """Name a character that may not be in a text, for a message."""
+    code = f"U+{ord(char):04X}"
+    if char == "\n":
+        return "换行"
+    if char == "\r":
+        return "回车符 \\r"
+    if char == "\t":
+        return "制表符 Tab"
+    if char in ("\u2028", "\u2029", "\x85"):
+        return f"换行符 {code}"
+    if _IS_BIDI.fullmatch(char):
+        return f"文字方向控制符 {code}，它会让文字显示的顺序与实际不同"
+    if ord(char) < 0x20 or 0x7F <= ord(char) <= 0x9F:
+        return f"控制字符 {code}"
+    return f"不可见的格式字符 {code}"
+
+
+def _hint(char: str) -> str:
+    if char in _LINE_BREAKS:
+        return "请写成一行"
+    return "请改用空格" if char == "\t" else "请删除这个字符"
+
+
+def text_check(limit: int, *, multiline: bool = False) -> Callable[[Any], str]:
+    """Check a text of at most ``limit`` characters with nothing that breaks a line or hides (see the module)."""
+
+    def check(value: Any) -> str:
+        text = _text(value)
+        if multiline:
+            text = text.replace("\r\n", "\n")
+        if len(text) > limit:
+            raise expect(f"不能超过 {limit} 个字符，实际为 {len(text)} 个字符")
+        found = (_UNSAFE_IN_BODY if multiline else _UNSAFE).search(text)
+        if found is not None:
+            char = found.group()
+            if multiline:
+                line = text.count("\n", 0, found.start()) + 1
+                column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
+                hint = "请改用普通的换行" if char in _LINE_BREAKS else _hint(char)
+                raise expect(f"不能含有控制字符（第 {line} 行第 {column} 个字符是{describe_character(char)}），{hint}")
+            raise expect(
+                f"不能含有换行或控制字符（第 {found.start() + 1} 个字符是{describe_character(char)}），{_hint(char)}"
+            )
+        return text
+
+    return check
+
+
+def _text_schema(limit: int, *, multiline: bool = False) -> WithJsonSchema:
+    pattern = _SCHEMA_BODY if multiline else _SCHEMA_SINGLE_LINE
+    return WithJsonSchema({"type": "string", "minLength": 1, "maxLength": limit, "pattern": pattern})
 
 
 def _month(value: Any) -> Month:
@@ -127,8 +241,12 @@ def _score(value: Any) -> Decimal:
     return number
 
 
-Id = Annotated[str, PlainValidator(_identifier), WithJsonSchema({"type": "string", "pattern": _ID.pattern})]
-Text = Annotated[str, PlainValidator(_text), WithJsonSchema({"type": "string", "minLength": 1})]
+Id = Annotated[str, PlainValidator(_identifier), WithJsonSchema({"type": "string", "pattern": f"^{_ID.pattern}$"})]
+Name = Annotated[str, PlainValidator(text_check(NAME_MAX)), _text_schema(NAME_MAX)]
+Title = Annotated[str, PlainValidator(text_check(TITLE_MAX)), _text_schema(TITLE_MAX)]
+Summary = Annotated[str, PlainValidator(text_check(SUMMARY_MAX)), _text_schema(SUMMARY_MAX)]
+Note = Annotated[str, PlainValidator(text_check(NOTE_MAX)), _text_schema(NOTE_MAX)]
+Body = Annotated[str, PlainValidator(text_check(BODY_MAX, multiline=True)), _text_schema(BODY_MAX, multiline=True)]
 MonthField = Annotated[
     Month, PlainValidator(_month), WithJsonSchema({"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])$"})
 ]
@@ -141,6 +259,18 @@ Day = Annotated[date, PlainValidator(_day), WithJsonSchema({"type": "string", "f
 Score = Annotated[Decimal, PlainValidator(_score), WithJsonSchema({"type": "number", "minimum": 0, "maximum": 100})]
 
 
+def _version(value: Any) -> str:
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str) or not value.strip():
+        raise expect(f'应为版本号文字，如 "2026"，实际为 {_shown(value)}')
+    return identifier_problem(value.strip())
+
+
+# A rubric's version names its pages and folders: an identifier (a number is taken as its text).
+Version = Annotated[str, PlainValidator(_version), WithJsonSchema({"type": ["string", "integer"]})]
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -149,19 +279,19 @@ class Strict(BaseModel):
 
 
 class Unit(Strict):
-    name: Text = Field(title="考评单位全称")
-    short: Text = Field(title="简称")
-    leading_group: Text = Field(title="领导小组（通报落款）")
+    name: Name = Field(title="考评单位全称")
+    short: Name = Field(title="简称")
+    leading_group: Name = Field(title="领导小组（通报落款）")
 
 
 class Grid(Strict):
     id: Id = Field(title="网格编号")
-    name: Text = Field(title="网格名称")
+    name: Name = Field(title="网格名称")
 
 
 class Community(Strict):
     id: Id = Field(title="社区编号")
-    name: Text = Field(title="社区名称")
+    name: Name = Field(title="社区名称")
     grids: list[Grid] = Field(default_factory=list, title="网格")
 
 
@@ -170,6 +300,8 @@ ROLE_LABELS = {"full_time": "专职", "part_time": "兼职"}
 
 def _role(value: Any) -> str:
     by_label = {label: key for key, label in ROLE_LABELS.items()}
+    if not isinstance(value, str):
+        raise expect(f"应为 full_time（专职）或 part_time（兼职），实际为 {_shown(value)}")
     if value in ROLE_LABELS:
         return value
     if value in by_label:
@@ -182,7 +314,7 @@ Role = Annotated[str, PlainValidator(_role), WithJsonSchema({"enum": [*ROLE_LABE
 
 class Worker(Strict):
     id: Id = Field(title="网格员编号")
-    name: Text = Field(title="姓名")
+    name: Name = Field(title="姓名")
     community: Id = Field(title="所属社区编号")
     grid: Id = Field(title="所属网格编号")
     role: Role = Field(title="岗位类型", description="full_time 专职 | part_time 兼职")
@@ -213,13 +345,53 @@ Communities = Annotated[
 ]
 
 
+# A GitHub user (letters, digits, single hyphens, ≤ 39) or org/team, or a GitLab user, group or
+# group/subgroup path (letters, digits, _ . -; not starting with - or ., not ending with .), with or
+# without a leading @: each part starts with a letter, digit or _, and the whole is at most 255 characters.
+GIT_ACCOUNT_MAX = 255
+_ACCOUNT_PART = r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?"
+GIT_ACCOUNT = re.compile(rf"@?{_ACCOUNT_PART}(?:/{_ACCOUNT_PART}){{0,19}}")
+
+
+def valid_git_account(value: str) -> bool:
+    """Whether ``value`` is a user or group name CODEOWNERS can hold as it is (see ``GIT_ACCOUNT``)."""
+    return (
+        len(value) <= GIT_ACCOUNT_MAX
+        and GIT_ACCOUNT.fullmatch(value) is not None
+        and not any(part.endswith((".git", ".atom")) for part in value.split("/"))
+    )
+
+
+def _git_account(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = value.strip() if isinstance(value, str) else None
+    if not text or not valid_git_account(text):
+        raise expect(
+            "应为 GitHub 或 GitLab 的用户名或群组路径，如 li-si、@li-si 或 @dongfeng/zongzhi"
+            f"（只用英文字母、数字、-、_ 和 .，群组之间用 /，不含空格或换行），实际为 {_shown(value)}"
+        )
+    return text
+
+
+GitAccount = Annotated[
+    str | None,
+    PlainValidator(_git_account),
+    WithJsonSchema({"type": ["string", "null"], "pattern": f"^{GIT_ACCOUNT.pattern}$", "maxLength": GIT_ACCOUNT_MAX}),
+]
+
+
 class Assessor(Strict):
     id: Id = Field(title="考评人编号")
-    name: Text = Field(title="姓名")
-    org: Text = Field(title="所在单位", description="如 综治办、派出所")
+    name: Name = Field(title="姓名")
+    org: Name = Field(title="所在单位", description="如 综治办、派出所")
     communities: Communities = Field(title="可考评的社区", description="all 或社区编号列表")
     worker: Id | None = Field(default=None, title="本人的网格员编号（若本人也是网格员）")
-    git_account: str | None = Field(default=None, title="代码托管平台账号（生成 CODEOWNERS 用）")
+    git_account: GitAccount = Field(
+        default=None,
+        title="代码托管平台账号（生成 CODEOWNERS 用）",
+        description="GitHub 或 GitLab 的用户名或群组路径，如 li-si、@li-si、@dongfeng/zongzhi",
+    )
 
     def may_assess(self, community: str) -> bool:
         return self.communities == "all" or community in self.communities
@@ -242,8 +414,10 @@ class Event(BaseModel):
 
     kind: Id = Field(title="事件类型", description="考评标准事件目录中的编号")
     date: Day = Field(title="日期", description="须在考评月内")
-    summary: Text = Field(title="事迹摘要（公开）", description="会公开发布，不得含电话、身份证号、银行卡号")
-    evidence: Text | None = Field(default=None, title="佐证材料（内部）")
+    summary: Summary = Field(
+        title="事迹摘要（公开）", description="会公开发布，不得含电话、身份证号、银行卡号；一行，最多 500 字"
+    )
+    evidence: Summary | None = Field(default=None, title="佐证材料（内部）", description="一行，最多 500 字")
     amount_yuan: Annotated[Decimal, bounded(2, 10**12)] | None = Field(default=None, title="涉及金额（元）")
 
 
@@ -258,7 +432,7 @@ class MonthlyRecord(Strict):
     assessed_on: Day = Field(title="考评日期")
     metrics: dict[str, Any] = Field(title="考评指标")
     events: Annotated[list[Event], BeforeValidator(_events)] = Field(default_factory=list, title="扣分与加分事件")
-    notes: Text | None = Field(default=None, title="内部备注")
+    notes: Note | None = Field(default=None, title="内部备注", description="一行，最多 2000 字")
 
 
 class AnnualReview(Strict):
@@ -282,7 +456,7 @@ NOTICE_KINDS = {
 class PublicityWindow(Strict):
     start: Day = Field(title="公示开始日期")
     end: Day = Field(title="公示结束日期")
-    contact: Text = Field(title="异议受理渠道")
+    contact: Title = Field(title="异议受理渠道")
 
 
 def _notice_kind(value: Any) -> str:
@@ -305,45 +479,105 @@ class Notice(Strict):
         title="公告类型",
         description="commendation 通报表扬 | publicity 公示 | correction 更正 | criticism 通报批评（内部）",
     )
-    number: Text = Field(title="发文字号", description="如 东风反诈〔2026〕3号")
-    title: Text = Field(title="标题")
+    number: Name = Field(title="发文字号", description="如 东风反诈〔2026〕3号")
+    title: Title = Field(title="标题", description="最多 100 字")
     period: PeriodField = Field(title="所涉考评期", description="月份 2026-03 或年度 2026")
     date: Day = Field(title="发文日期")
-    issued_by: Text = Field(title="落款单位")
+    issued_by: Title = Field(title="落款单位")
     publicity: PublicityWindow | None = Field(default=None, title="公示期与异议渠道（公示必填）")
-    body: Text = Field(title="正文", description="Markdown，不得含 HTML")
+    body: Body = Field(title="正文", description="Markdown，不得含 HTML；最多 20000 字")
 
 
 # --- seals (written by gridscore seal) --------------------------------------------
 
 
+# A seal is written by ``gridscore seal``; a hand-edited one must still hold only what it writes.
+_FIGURE = re.compile(r"-?\d{1,5}\.\d{2}")
+_BY_SEAL = "（封存文件由 gridscore seal 生成，请勿手工修改）"
+
+
+def _figure(value: Any) -> str:
+    if not isinstance(value, str) or not _FIGURE.fullmatch(value):
+        raise expect(f"应为保留两位小数的分数（如 “92.50”），实际为 {_shown(value)}{_BY_SEAL}")
+    return value
+
+
+def _place(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise expect(f"应为从 1 起的名次，实际为 {_shown(value)}{_BY_SEAL}")
+    return value
+
+
+Figure = Annotated[str, PlainValidator(_figure), WithJsonSchema({"type": "string", "pattern": f"^{_FIGURE.pattern}$"})]
+Place = Annotated[int, PlainValidator(_place), WithJsonSchema({"type": "integer", "minimum": 1})]
+_name = text_check(NAME_MAX)  # for names inside a seal's text
+
+
 class SealedResult(Strict):
     worker: Id
-    total: str
-    grade: str
-    rank: int
-    community_rank: int | None = None
-    monthly_mean: str | None = None
-    review_score: str | None = None
-    honors: list[str] = Field(default_factory=list)
+    total: Figure
+    grade: Name
+    rank: Place
+    community_rank: Place | None = None
+    monthly_mean: Figure | None = None
+    review_score: Figure | None = None
+    honors: list[Name] = Field(default_factory=list)
+
+
+# What a seal amendment may change: the fields ``gridscore seal`` writes (seal.MONTHLY_FIELDS,
+# seal.ANNUAL_FIELDS) and "record", a record added or removed.
+SEAL_FIELDS = ("total", "grade", "rank", "community_rank", "monthly_mean", "review_score", "honors", "record")
+
+
+def _seal_field(value: Any) -> str:
+    if not isinstance(value, str) or value not in SEAL_FIELDS:
+        raise expect(f"应为以下之一：{'、'.join(SEAL_FIELDS)}，实际为 {_shown(value)}{_BY_SEAL}")
+    return value
+
+
+SealField = Annotated[str, PlainValidator(_seal_field), WithJsonSchema({"enum": list(SEAL_FIELDS)})]
 
 
 class Change(Strict):
     worker: Id
-    field: str
+    field: SealField
     old: str | int | None
     new: str | int | None
 
+    @field_validator("old", "new", mode="plain")
+    @classmethod
+    def _value(cls, value: Any, info: ValidationInfo) -> str | int | None:
+        """The old or new value as ``gridscore seal`` writes it for the field."""
+        field = info.data.get("field")
+        if value is None or field is None:  # field None: already reported
+            return value
+        if field in ("total", "monthly_mean", "review_score"):
+            return _figure(value)
+        if field in ("rank", "community_rank"):
+            return _place(value)
+        if field == "record":
+            if value != "有":
+                raise expect(f"应为 “有” 或 null，实际为 {_shown(value)}{_BY_SEAL}")
+            return value
+        if not isinstance(value, str):
+            raise expect(f"应为文字，实际为 {_shown(value)}{_BY_SEAL}")
+        if field == "grade":
+            return _name(value)
+        for part in value.split("、"):  # honors: names joined by 、, or "" for none
+            if part:
+                _name(part)
+        return value
+
 
 class SealCorrection(Strict):
-    notice: Text = Field(title="更正公告（文件名，不含 .yaml）")
+    notice: Id = Field(title="更正公告（文件名，不含 .yaml）")
     sealed_on: Day
     changes: list[Change]
 
 
 class Seal(Strict):
     period: PeriodField
-    rubric: Text
+    rubric: Version
     sealed_on: Day
     results: list[SealedResult]
     corrections: list[SealCorrection] = Field(default_factory=list)

@@ -13,13 +13,36 @@ from fractions import Fraction
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PlainValidator, StrictInt, create_model
+from pydantic import BaseModel, ConfigDict, Field, PlainValidator, StrictInt, WithJsonSchema, create_model
+from pydantic_core import PydanticCustomError
 
 from .errors import Problem
-from .models import Id, MonthField, Text, bounded, fail
+from .messages import show
+from .models import Id, MonthField, Name, Summary, Title, Version, bounded, expect, fail, identifier_problem
+from .privacy import public_text_problems
 from .yamlio import Document
 
 Points = Annotated[Decimal, Field(ge=0), bounded(4, 1000)]
+
+
+def _metric_ref(value: Any) -> str:
+    """``item.metric``: two identifiers; whether they exist is checked with the rubric (``_check_reference``)."""
+    if isinstance(value, str) and value.count(".") >= 1:
+        item, _, metric = value.partition(".")
+        if _is_id(item) and _is_id(metric):
+            return value
+    raise expect(f"应写成 项目.指标，如 warning_response.dissuaded，实际为 {show(value)}")
+
+
+def _is_id(text: str) -> bool:
+    try:
+        identifier_problem(text)
+    except PydanticCustomError:
+        return False
+    return True
+
+
+MetricRef = Annotated[str, PlainValidator(_metric_ref), WithJsonSchema({"type": "string"})]
 Share = Annotated[Decimal, bounded(4, 1)]  # a ratio, weight or quota between 0 and 1
 
 
@@ -29,9 +52,9 @@ class _Model(BaseModel):
 
 class Level(_Model):
     id: Id
-    label: Text
+    label: Name
     ratio: Share = Field(ge=0, le=1)
-    description: str | None = None
+    description: Summary | None = None
 
     @cached_property
     def ratio_exact(self) -> Fraction:
@@ -40,14 +63,14 @@ class Level(_Model):
 
 class ScaleValue(_Model):
     id: Id
-    label: Text
+    label: Name
 
 
 class Term(_Model):
     """One addend of an item: a ratio of two counts, or a capped count."""
 
     method: Literal["ratio", "count"]
-    label: Text
+    label: Name
     points: Points
     part: Id | None = None
     whole: Id | None = None
@@ -70,13 +93,13 @@ class Term(_Model):
 
 class Item(_Model):
     id: Id
-    name: Text
+    name: Name
     points: Points
     method: Literal["formula", "level"]
-    fields: dict[Id, Text] = Field(default_factory=dict)
+    fields: dict[Id, Name] = Field(default_factory=dict)
     terms: list[Term] = Field(default_factory=list)
     allow_none: bool = True
-    description: str | None = None
+    description: Summary | None = None
 
     @cached_property
     def points_exact(self) -> Fraction:
@@ -102,14 +125,14 @@ class Item(_Model):
 
 class Category(_Model):
     id: Id
-    name: Text
+    name: Name
     points: Points
     items: list[Item]
 
 
 class EventKind(_Model):
     id: Id
-    name: Text
+    name: Name
     effect: Literal["item_deduction", "total_deduction", "bonus"]
     item: Id | None = None
     points: Points | dict[Id, Points]
@@ -118,7 +141,7 @@ class EventKind(_Model):
     veto: bool = False
     commendable: bool = False
     criticism: bool = False
-    description: str | None = None
+    description: Summary | None = None
 
     @property
     def needs_amount(self) -> bool:
@@ -136,13 +159,13 @@ class EventKind(_Model):
 
 class Grade(_Model):
     id: Id
-    name: Text
+    name: Name
     min: Points
 
 
 class TieBreak(_Model):
     category_mean: Id | None = None
-    metric_total: str | None = None
+    metric_total: MetricRef | None = None
 
 
 class AnnualRules(_Model):
@@ -156,41 +179,35 @@ class AnnualRules(_Model):
 
 class Honor(_Model):
     id: Id
-    name: Text
+    name: Name
     rule: Literal["annual_excellent", "top_category_mean"]
     category: Id | None = None
     top: StrictInt | None = Field(default=None, ge=1)
     min_months: StrictInt = 0
     min_grade: Id | None = None
     no_veto: bool = False
-    metric_total_min: dict[str, StrictInt] = Field(default_factory=dict)
-    description: str | None = None
+    metric_total_min: dict[MetricRef, StrictInt] = Field(default_factory=dict)
+    description: Summary | None = None
 
 
 class Streak(_Model):
     length: StrictInt = Field(ge=2)
-    measures: list[Text]
+    measures: list[Name]
 
 
 class Sanctions(_Model):
-    monthly_fail: list[Text]
+    monthly_fail: list[Name]
     monthly_fail_streak: Streak
-    annual_fail: list[Text]
+    annual_fail: list[Name]
     annual_fail_streak: Streak
-    veto: list[Text]
-
-
-def _version(value: Any) -> str:
-    if isinstance(value, (int, str)) and not isinstance(value, bool) and str(value).strip():
-        return str(value).strip()
-    raise fail(f'版本号应为文字，如 "2026"，实际为 “{value}”')
+    veto: list[Name]
 
 
 class Rubric(_Model):
-    version: Annotated[str, PlainValidator(_version)]
-    title: Text
+    version: Version
+    title: Title
     effective_from: MonthField
-    basis: Text
+    basis: Summary
     total_points: Points
     bonus_cap: Points
     levels: list[Level]
@@ -202,7 +219,7 @@ class Rubric(_Model):
     annual: AnnualRules
     honors: list[Honor]
     sanctions: Sanctions
-    changes: list[Text] = Field(default_factory=list)
+    changes: list[Summary] = Field(default_factory=list)
 
     # --- lookups -------------------------------------------------------------
 
@@ -421,7 +438,18 @@ def check_rubric(rubric: Rubric, doc: Document) -> list[Problem]:
             _check_reference(at, ("honors", hi, "metric_total_min"), None, metric, rubric)
         if honor.min_grade is not None and honor.min_grade not in rubric.grade_by_id:
             at(("honors", hi, "min_grade"), f"未知的等次“{honor.min_grade}”")
+    problems.extend(_public_text(doc, doc.data, ()))
     return problems
+
+
+def _public_text(doc: Document, data: Any, loc: tuple[str | int, ...]) -> list[Problem]:
+    """The rubric is published (考评标准): no personal number in any of its texts."""
+    if isinstance(data, dict):
+        return [p for key, value in data.items() for p in _public_text(doc, value, (*loc, key))]
+    if isinstance(data, list):
+        return [p for index, value in enumerate(data) for p in _public_text(doc, value, (*loc, index))]
+    named = next((step for step in reversed(loc) if isinstance(step, str)), "")
+    return public_text_problems(doc, loc, data, f"{named} 会在考评标准页面公开发布，")
 
 
 def _unique(at: Any, loc: tuple[str, ...], ids: list[str], what: str) -> None:

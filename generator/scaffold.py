@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import GridscoreError, InvalidInput
+from .errors import GridscoreError, InvalidInput, one_line
 from .load import load_repository
-from .models import Assessor, Organization
+from .models import Assessor, Organization, valid_git_account, visible
 from .numbers import exact, fmt_plain
 from .periods import Month
 from .rubric import Rubric
@@ -124,7 +125,11 @@ def _term_formula(fields: dict[str, str], term: object) -> str:
 
 
 def codeowners(org: Organization) -> str:
-    """Each community's records are owned by the assessors allowed to assess it."""
+    """Each community's records are owned by the assessors allowed to assess it.
+
+    Every account and path is checked again here, whatever loaded the organization: a
+    line break or a space in either would let one entry add owners of its own.
+    """
     accounts = {a.id: _handle(a.git_account) for a in org.assessors if a.git_account}
     everywhere = sorted({accounts[a.id] for a in org.assessors if a.communities == "all" and a.id in accounts})
     lines = [
@@ -135,9 +140,11 @@ def codeowners(org: Organization) -> str:
     ]
     for community in org.communities:
         owners = sorted({accounts[a.id] for a in org.assessors if a.may_assess(community.id) and a.id in accounts})
-        line = f"/records/*/*/{community.id}/"
+        line = f"/records/*/*/{_path_part(community.id)}/"
         lines.append(
-            f"{line} {' '.join(owners)}" if owners else f"# {line}（{community.name}没有填写 git_account 的考评人）"
+            f"{line} {' '.join(owners)}"
+            if owners
+            else f"# {line}（{_comment(community.name)}没有填写 git_account 的考评人）"
         )
     lines += ["", "# 组织信息、考评标准、封存文件和公告，由可考评全部社区的考评人审核。"]
     for path in ("/records/organization.yaml", "/rubric/", "/records/seals/", "/records/notices/"):
@@ -150,5 +157,22 @@ def codeowners(org: Organization) -> str:
 
 
 def _handle(account: str) -> str:
+    """``@account`` for CODEOWNERS; anything that is not a user or group name is refused."""
     account = account.strip()
-    return account if account.startswith("@") or "@" in account else f"@{account}"
+    if not valid_git_account(account):
+        raise GridscoreError(
+            f"git_account“{visible(one_line(account))}”不是 GitHub 或 GitLab 的用户名或群组路径，无法写入 CODEOWNERS"
+        )
+    return account if account.startswith("@") else f"@{account}"
+
+
+def _path_part(community_id: str) -> str:
+    """A community id as a CODEOWNERS path segment: an identifier has nothing to escape, so only check it."""
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", community_id):
+        raise GridscoreError(f"社区编号“{visible(one_line(community_id))}”不是有效的编号，无法写入 CODEOWNERS")
+    return community_id
+
+
+def _comment(text: str) -> str:
+    """Text on one comment line: nothing in it may start a line of its own."""
+    return visible(one_line(text))

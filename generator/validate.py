@@ -30,16 +30,14 @@ from .load import (
     rubric_in_force,
 )
 from .messages import did_you_mean
-from .models import Assessor, MonthlyRecord, Organization, Worker
+from .models import ID_MAX, Assessor, MonthlyRecord, Organization, Worker
 from .periods import Month, Year
-from .privacy import personal_numbers_at
+from .privacy import public_text_problems
 from .rubric import Rubric
 from .yamlio import Document
 
 _NOTICE_NUMBER = re.compile(r"(?P<prefix>.+)〔(?P<year>\d{4})〕(?P<seq>[1-9]\d*)号")
 _NOTICE_STEM = re.compile(r"(?P<date>\d{4}-\d{2}-\d{2})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)")
-_RAW_HTML = re.compile(r"<!--|<\s*/?[A-Za-z][A-Za-z0-9-]*(\s[^<>]*)?/?>")
-_SCRIPT_LINK = re.compile(r"(?i)\b(javascript|vbscript|data)\s*:")
 
 
 @dataclass
@@ -127,6 +125,7 @@ def validate(repo: Repository, *, notices_need_seals: bool = True) -> Dataset:
     org = repo.organization
     if org is not None and repo.organization_doc is not None:
         problems.extend(_check_organization(org, repo.organization_doc))
+        problems.extend(_check_organization_text(org, repo.organization_doc))
     workers = {worker.id: worker for worker in org.workers} if org else {}
     checker = _RecordChecker(repo, org, workers, problems)
     duplicated = _check_duplicates(repo.records, problems)
@@ -140,6 +139,7 @@ def validate(repo: Repository, *, notices_need_seals: bool = True) -> Dataset:
     for notice_file in repo.notices:
         problems.extend(_check_notice(notice_file))
     seals = _check_seals(repo.seals, entries, problems)
+    problems.extend(_check_sealed_names(repo.seals, repo.rubrics))
     if notices_need_seals:
         problems.extend(_check_notices_against_seals(repo.notices, seals))
     if problems or org is None:
@@ -210,6 +210,27 @@ def _check_organization(org: Organization, doc: Document) -> list[Problem]:
                     )
         if assessor.worker is not None and assessor.worker not in worker_ids:
             problems.append(doc.problem(("assessors", ai, "worker"), f"未知的网格员“{assessor.worker}”"))
+    return problems
+
+
+def _check_organization_text(org: Organization, doc: Document) -> list[Problem]:
+    """Names are published (the unit's on every page, a worker's with consent): no personal number in any."""
+    problems: list[Problem] = []
+
+    def check(loc: tuple[str | int, ...], text: str) -> None:
+        problems.extend(public_text_problems(doc, loc, text, f"{loc[-1]} 会公开发布，"))
+
+    for key in ("name", "short", "leading_group"):
+        check(("unit", key), getattr(org.unit, key))
+    for ci, community in enumerate(org.communities):
+        check(("communities", ci, "name"), community.name)
+        for gi, grid in enumerate(community.grids):
+            check(("communities", ci, "grids", gi, "name"), grid.name)
+    for wi, worker in enumerate(org.workers):
+        check(("workers", wi, "name"), worker.name)
+    for ai, assessor in enumerate(org.assessors):
+        check(("assessors", ai, "name"), assessor.name)
+        check(("assessors", ai, "org"), assessor.org)
     return problems
 
 
@@ -360,6 +381,41 @@ def _check_reviews(
 # --- seals --------------------------------------------------------------------
 
 
+def _check_sealed_names(files: list[SealFile], rubrics: list[RubricFile]) -> list[Problem]:
+    """A seal's grades and honors reach pages (a correction shows old → new): only the rubrics' own names."""
+    grades = {grade.name for entry in rubrics for grade in entry.rubric.grades}
+    honors = {honor.name for entry in rubrics for honor in entry.rubric.honors}
+    if not grades:  # no valid rubric: already an error
+        return []
+    problems: list[Problem] = []
+    advice = "（封存文件由 gridscore seal 生成，请勿手工修改）"
+
+    def unknown(file: SealFile, loc: tuple[str | int, ...], what: str, name: str, known: set[str]) -> None:
+        choices = "、".join(sorted(known)) or "无"
+        problems.append(file.doc.problem(loc, f"{what}“{name}”不是考评标准中的{what}（可选：{choices}）{advice}"))
+
+    for file in files:
+        seal = file.seal
+        for ri, result in enumerate(seal.results):
+            if result.grade not in grades:
+                unknown(file, ("results", ri, "grade"), "等次", result.grade, grades)
+            for hi, honor in enumerate(result.honors):
+                if honor not in honors:
+                    unknown(file, ("results", ri, "honors", hi), "荣誉", honor, honors)
+        for ci, correction in enumerate(seal.corrections):
+            for xi, change in enumerate(correction.changes):
+                for key in ("old", "new"):
+                    value = getattr(change, key)
+                    loc = ("corrections", ci, "changes", xi, key)
+                    if change.field == "grade" and isinstance(value, str) and value not in grades:
+                        unknown(file, loc, "等次", value, grades)
+                    if change.field == "honors" and isinstance(value, str):
+                        for name in value.split("、"):
+                            if name and name not in honors:
+                                unknown(file, loc, "荣誉", name, honors)
+    return problems
+
+
 def _check_seals(
     files: list[SealFile], entries: dict[Month, list[Entry]], problems: list[Problem]
 ) -> dict[str, SealFile]:
@@ -416,7 +472,9 @@ def _check_notice(file: NoticeFile) -> list[Problem]:
         problems.append(doc.problem(loc, message))
 
     stem = _NOTICE_STEM.fullmatch(file.stem)
-    if stem is None:
+    if len(file.stem) > ID_MAX:
+        at(("date",), f"文件名太长：不含 .yaml 最多 {ID_MAX} 个字符，实际为 {len(file.stem)} 个字符")
+    elif stem is None:
         at(
             ("date",),
             f"文件名应为“日期-英文短名.yaml”，如 {notice.date}-commendation.yaml（短名只用小写字母、数字和 -）",
@@ -450,11 +508,8 @@ def _check_notice(file: NoticeFile) -> list[Problem]:
     body = doc.data.get("body", "") if isinstance(doc.data, dict) else ""
     if isinstance(body, str):
         problems += notice_body.located(doc, "body", notice_body.problems(body))
-    for name in ("title", "body"):
-        text = doc.data.get(name) if isinstance(doc.data, dict) else None
-        if not isinstance(text, str):
-            continue
-        for found, position, needle in personal_numbers_at(text):
-            message = f"{name} 会公开发布，不能含有{found}（异议电话请写在 publicity.contact 中）"
-            problems.append(Problem(doc.path, line(name, position, needle), message))
+    data = doc.data if isinstance(doc.data, dict) else {}
+    for name in ("number", "title", "issued_by", "body"):  # publicity.contact is where a phone belongs
+        advice = "（异议电话请写在 publicity.contact 中）"
+        problems.extend(public_text_problems(doc, (name,), data.get(name), f"{name} 会公开发布，", advice))
     return problems
