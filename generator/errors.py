@@ -7,7 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 # Characters that would break a ``path:line: message`` line apart or hide in a terminal.
-_UNPRINTABLE = re.compile(r"\r\n|[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+# Bidi controls and invisible format characters too: they can make a quoted value read as something else.
+_UNPRINTABLE = re.compile(
+    r"\r\n|[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u061c\u200b\u200e\u200f\u202a-\u202e\u2060-\u2069\ufeff]"
+)
 _LINE_BREAKS = {"\r\n", "\n", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"}
 
 
@@ -15,7 +18,14 @@ def one_line(text: str) -> str:
     """``text`` on one printable line: a line break shows as ⏎, another control character as \\xNN."""
     if _UNPRINTABLE.search(text) is None:
         return text
-    return _UNPRINTABLE.sub(lambda m: "⏎" if m.group() in _LINE_BREAKS else f"\\x{ord(m.group()):02x}", text)
+    return _UNPRINTABLE.sub(_shown, text)
+
+
+def _shown(match: re.Match[str]) -> str:
+    char = match.group()
+    if char in _LINE_BREAKS:
+        return "⏎"
+    return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
 
 
 @dataclass(frozen=True, order=True)
