@@ -1182,6 +1182,9 @@ def test_notice_problems(repo: Repo, text: str, expected: str) -> None:
 PHONE_IN_BODY = "body 会公开发布，不能含有手机号码“13812345678”（异议电话请写在 publicity.contact 中）"
 
 
+LINK_HINT = "；只能链接到 http(s) 网址、mailto: 邮箱、tel: 电话或本站页面"
+
+
 @pytest.mark.parametrize(
     "body_line, message",
     [
@@ -1192,8 +1195,9 @@ PHONE_IN_BODY = "body 会公开发布，不能含有手机号码“13812345678�
             "正文不能含 HTML 标签（<script>、</script>），请只用 Markdown",
             id="raw-html-element",
         ),
-        pytest.param("[查看详情](javascript:alert(1))", "正文不能含 javascript: 链接", id="javascript-link"),
-        pytest.param("![图](data:image/png;base64,AAAA)", "正文不能含 data: 链接", id="data-link"),
+        pytest.param("[查看详情](javascript:alert(1))", f"正文不能含 javascript: 链接{LINK_HINT}", id="javascript-link"),
+        pytest.param("[图](data:image/png;base64,AAAA)", f"正文不能含 data: 链接{LINK_HINT}", id="data-link"),
+        pytest.param("![图](宣传图.png)", "正文不能插入图片（![...](...)）：公示网站不从外部加载图片", id="image"),
     ],
 )
 def test_notice_body_problems_point_at_their_line(repo: Repo, body_line: str, message: str) -> None:
