@@ -1289,7 +1289,11 @@ def import_workbook(root: Path, source: Path, label: str | None = None) -> Impor
             planned.append(plan)
 
     after, unrelated = _validate_planned(base, planned, month)
-    lines = _locate(label, sheet_problems, planned, after)
+    headers = {
+        SHEET_RECORDS: _headers(record_cols.values(), rubric),
+        SHEET_EVENTS: _headers(event_cols.values(), rubric),
+    }
+    lines = _locate(label, sheet_problems, planned, after, headers)
     lines += [f"{plan.shown}: 不能写入：{reason}" for plan in planned if (reason := unsafe_folder(root, plan.path))]
     if lines:
         raise ImportRefused(lines)
@@ -1637,7 +1641,11 @@ def _load_record(repo: Repository, plan: _Planned, month: Month) -> Document | N
 
 
 def _locate(
-    label: str, sheet_problems: list[CellProblem], planned: list[_Planned], problems: list[Problem]
+    label: str,
+    sheet_problems: list[CellProblem],
+    planned: list[_Planned],
+    problems: list[Problem],
+    headers: dict[str, dict[str, str]],
 ) -> list[str]:
     """Every problem as one line: at its cell when it is about a value from the workbook, else at its file and line."""
     by_path = {plan.shown: plan for plan in planned}
@@ -1649,6 +1657,7 @@ def _locate(
         letters = "".join(ch for ch in ref if ch.isalpha())
         number = int("".join(ch for ch in ref if ch.isdigit()) or 0)
         column = sum((ord(ch) - 64) * 26**i for i, ch in enumerate(reversed(letters)))
+        message = _in_sheet_terms(message, headers.get(sheet, {}))
         located.append(((order.get(sheet, 2), number, column, message), f"{label} {cell}: {message}"))
 
     for found in sheet_problems:
@@ -1678,3 +1687,78 @@ def _cell_for(problem: Problem, plan: _Planned) -> str:
     data = plan.doc.data if plan.doc is not None else {}
     present = [loc for loc in candidates if _present(data, loc)]
     return plan.cells[(present or candidates)[0]]
+
+
+# --- import: messages in the words of the sheet -----------------------------------------------
+
+
+def _headers(columns: Iterable[Column], rubric: Rubric) -> dict[str, str]:
+    """Field id → the Chinese header a sheet shows for it (an item's level column: the item's name)."""
+    headers: dict[str, str] = {}
+    for column in columns:
+        if column.item is not None:
+            headers.setdefault(column.item.id, column.item.name)
+        if column.kind == "level" and column.item is not None:
+            continue
+        headers.setdefault(column.loc[-1], column.label)
+        if column.kind == "scale":
+            headers.update({scale: column.label for scale in rubric.scales})
+    return headers
+
+
+_QUOTED = re.compile(r"“[^“”]*”")
+_PARENTHESIZED = re.compile(r"（([A-Za-z][A-Za-z0-9_]*)(?::\s*([^（）]*))?）")
+_WORD = re.compile(r"(?<![A-Za-z0-9_.-])[A-Za-z][A-Za-z0-9_]*(?![A-Za-z0-9_.-])")
+_CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
+
+
+def _in_sheet_terms(message: str, headers: dict[str, str]) -> str:
+    """A message about a cell with each field id as its Chinese column header (the sheet never shows the ids).
+
+    A quoted value (“五”) is left as typed; an id the message already explains
+    (“完成的宣传任务数（tasks_completed: 9）”) is dropped, any other becomes its header.
+    """
+    pieces: list[str] = []
+    last = 0
+    for match in _QUOTED.finditer(message):
+        pieces.append(_plain_terms(message[last : match.start()], headers, message))
+        inner = match.group()[1:-1]
+        pieces.append(f"“{headers[inner]}”" if inner in headers else match.group())
+        last = match.end()
+    pieces.append(_plain_terms(message[last:], headers, message))
+    return "".join(pieces)
+
+
+def _base(header: str) -> str:
+    return header.split("（")[0] or header
+
+
+def _plain_terms(text: str, headers: dict[str, str], message: str) -> str:
+    def parenthesized(match: re.Match[str]) -> str:
+        field_id, value = match.group(1), match.group(2)
+        if field_id not in headers:
+            return match.group()
+        if _base(headers[field_id]) in message:
+            return f"（{value}）" if value else ""
+        return f"（“{headers[field_id]}”{'：' + value if value else ''}）"
+
+    text = _PARENTHESIZED.sub(parenthesized, text)
+    pieces: list[str] = []
+    last = 0
+    for match in _WORD.finditer(text):
+        field_id = match.group()
+        if field_id not in headers:
+            continue
+        before = text[last : match.start()]
+        last = match.end()
+        if before.rstrip().endswith(_base(headers[field_id])):
+            pieces.append(before.rstrip())  # “须填写金额 amount_yuan（元）”: the header is already there
+            continue
+        # an id stands apart from Chinese by spaces (“请写入 evidence”); a quoted header does not need them
+        if before.endswith(" ") and _CJK.match(before[-2:-1] or " "):
+            before = before[:-1]
+        pieces.append(f"{before}“{headers[field_id]}”")
+        if text[last : last + 1] == " " and _CJK.match(text[last + 1 : last + 2] or " "):
+            last += 1
+    pieces.append(text[last:])
+    return "".join(pieces)
