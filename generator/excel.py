@@ -32,6 +32,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+import yaml
 from openpyxl import Workbook, load_workbook  # type: ignore[import-untyped]
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell  # type: ignore[import-untyped]
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side  # type: ignore[import-untyped]
@@ -42,7 +43,7 @@ from openpyxl.worksheet.worksheet import Worksheet  # type: ignore[import-untype
 from openpyxl.writer.excel import ExcelWriter  # type: ignore[import-untyped]
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.scalarstring import LiteralScalarString
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString, SingleQuotedScalarString
 
 from .errors import GridscoreError, InvalidInput, Problem, UsageError, display_path
 from .load import Repository, load_data_file, load_repository
@@ -1408,10 +1409,23 @@ def _put(mapping: CommentedMap, key: str, value: Any, order: Iterable[str]) -> N
     mapping.insert(position, key, value)
 
 
+# Characters a YAML 1.1 reader (the loader) takes for line breaks, or that a block cannot hold as they are
+_ESCAPED_IN_YAML = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+_PLAIN_TEXT = "tag:yaml.org,2002:str"
+
+
 def _yaml_text(value: Any) -> Any:
-    """Multi-line text as a literal block, the way people write it by hand."""
-    if isinstance(value, str) and "\n" in value:
-        return LiteralScalarString(value.replace("\r\n", "\n"))
+    """Text as YAML that reads back as exactly that text; multi-line text as a literal block, as written by hand."""
+    if isinstance(value, str):
+        value = value.replace("\r\n", "\n")
+        if _ESCAPED_IN_YAML.search(value):
+            return DoubleQuotedScalarString(value)  # written as escapes (\x85, \L): nothing re-read as a line break
+        if "\n" in value:
+            return LiteralScalarString(value)
+        if yaml.SafeLoader.resolve(yaml.SafeLoader, yaml.ScalarNode, value, (True, False)) != _PLAIN_TEXT:
+            # ruamel writes YAML 1.2, the loader reads 1.1: “1_000.5” or “2026-10-01 08:00” must stay text
+            return SingleQuotedScalarString(value)
+        return value
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     return value
