@@ -45,7 +45,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString, SingleQuotedScalarString
 
-from .errors import GridscoreError, InvalidInput, Problem, UsageError, display_path
+from .errors import GridscoreError, InvalidInput, Problem, UsageError, display_path, one_line
 from .load import Repository, load_data_file, load_repository
 from .models import Organization, Worker
 from .numbers import exact, fmt, fmt_plain
@@ -63,6 +63,7 @@ from .xlsx_guard import (
     check_workbook,
     read_regular,
     unsafe_folder,
+    unsafe_target,
     write_replacing,
 )
 from .yamlio import MAX_BYTES, Document, YamlProblem, parse_document
@@ -1060,8 +1061,8 @@ class ImportRefused(GridscoreError):
     """The workbook has problems: every one, located by cell (or file and line), and nothing written."""
 
     def __init__(self, lines: list[str]) -> None:
-        self.lines = lines
-        super().__init__("\n".join(lines))
+        self.lines = [one_line(line) for line in lines]  # a sheet name or a value may hold a line break
+        super().__init__("\n".join(self.lines))
 
 
 # What openpyxl may raise on content it cannot make sense of (after xlsx_guard: bounded, well-formed XML)
@@ -1295,7 +1296,7 @@ def import_workbook(root: Path, source: Path, label: str | None = None) -> Impor
         SHEET_EVENTS: _headers(event_cols.values(), rubric),
     }
     lines = _locate(label, sheet_problems, planned, after, headers)
-    lines += [f"{plan.shown}: 不能写入：{reason}" for plan in planned if (reason := unsafe_folder(root, plan.path))]
+    lines += [f"{plan.shown}: 不能写入：{reason}" for plan in planned if (reason := unsafe_target(root, plan.path))]
     if lines:
         raise ImportRefused(lines)
     created: list[Path] = []
@@ -1714,7 +1715,7 @@ def _headers(columns: Iterable[Column], rubric: Rubric) -> dict[str, str]:
             headers.setdefault(column.item.id, column.item.name)
         if column.kind == "level" and column.item is not None:
             continue
-        headers.setdefault(column.loc[-1], column.label)
+        headers.setdefault(str(column.loc[-1]), column.label)
         if column.kind == "scale":
             headers.update({scale: column.label for scale in rubric.scales})
     return headers

@@ -80,7 +80,11 @@ class WorkbookRefused(GridscoreError):
 
 
 def _size(count: int) -> str:
-    return f"{count / MiB:.1f} MiB"
+    return f"{count / MiB:.1f} MiB" if count % MiB else f"{count // MiB} MiB"
+
+
+def _bytes(count: int) -> str:
+    return f"{count:,} 字节"
 
 
 # --- files ---------------------------------------------------------------------------------
@@ -120,7 +124,7 @@ def read_regular(path: Path, limit: int) -> bytes:
         if not stat.S_ISREG(status.st_mode):
             raise FileRefused(f"不是普通文件，而是{_kind(status.st_mode)}")
         if status.st_size > limit:
-            raise FileRefused(f"文件有 {_size(status.st_size)}，超过上限 {_size(limit)}")
+            raise FileRefused(f"文件有 {_bytes(status.st_size)}，超过上限 {_size(limit)}（{_bytes(limit)}）")
         chunks: list[bytes] = []
         total = 0
         while chunk := os.read(descriptor, min(MiB, limit + 1 - total)):
@@ -134,7 +138,7 @@ def read_regular(path: Path, limit: int) -> bytes:
 
 
 def unsafe_folder(root: Path, path: Path) -> str | None:
-    """Why ``path`` (inside ``root``) may not be written, or None: every folder on the way a real folder, the file regular."""
+    """Why ``path`` (inside ``root``) may not be read or written, or None: every folder on its way is a real folder."""
     try:
         relative = path.relative_to(root)
     except ValueError:
@@ -148,6 +152,14 @@ def unsafe_folder(root: Path, path: Path) -> str | None:
             return None  # created on the way: nothing beyond it exists yet
         if not stat.S_ISDIR(mode):
             return f"路径中的 {current.relative_to(root).as_posix()} 不是文件夹，而是{_kind(mode)}"
+    return None
+
+
+def unsafe_target(root: Path, path: Path) -> str | None:
+    """Why ``path`` may not be replaced, or None: its folders are real folders, and it is a regular file or nothing."""
+    unsafe = unsafe_folder(root, path)
+    if unsafe:
+        return unsafe
     try:
         mode = os.lstat(path).st_mode
     except FileNotFoundError:
@@ -270,12 +282,12 @@ class _Scan:
         if part.filename in self.done:
             return
         self.done.add(part.filename)
-        where = f"“{sheet}”表" if sheet else f"文件内部的 {part.filename}"
+        where = f"“{sheet}”表" if sheet else f"文件内部的 {part.filename} "
         if sheet is None and part.file_size > MAX_PART_BYTES:
             raise WorkbookRefused(
                 f"{where}解压后有 {_size(part.file_size)}，超过上限 {_size(MAX_PART_BYTES)}：" + RESAVE
             )
-        counter = _Counter(sheet or part.filename, sheet is not None, where, on_start)
+        counter = _Counter(sheet or part.filename, where, on_start)
         parser = ParserCreate(namespace_separator="}")
         parser.buffer_text = True
         counter.attach(parser)
@@ -299,10 +311,8 @@ class _Scan:
 class _Counter:
     """Expat handlers: rows, cells and text as openpyxl's sheet reader would see them."""
 
-    def __init__(
-        self, sheet: str, named: bool, where: str, on_start: Callable[[str, dict[str, str]], None] | None
-    ) -> None:
-        self.sheet = sheet if named else f"（{sheet}）"
+    def __init__(self, sheet: str, where: str, on_start: Callable[[str, dict[str, str]], None] | None) -> None:
+        self.sheet = sheet  # a sheet's name, or the part's when the workbook does not name it
         self.where = where
         self.on_start = on_start
         self.depth = 0
@@ -338,7 +348,7 @@ class _Counter:
         elif tag == _SHARED_STRING:
             self.shared_strings += 1
             if self.shared_strings > MAX_SHARED_STRINGS:
-                raise WorkbookRefused(f"{self.where}有超过 {MAX_SHARED_STRINGS} 个文字，不能导入")
+                raise WorkbookRefused(f"{self.where}中的文字超过 {MAX_SHARED_STRINGS} 个，不能导入：" + RESAVE)
             self.text, self.counting_text = 0, True
 
     def end(self, tag: str) -> None:
@@ -354,9 +364,10 @@ class _Counter:
         if self.counting_text:
             self.text += len(text)
             if self.text > MAX_CELL_CHARS:
-                where = self.cell_name() if self.row_depth else None
-                shared = "" if self.row_depth else f"{self.where}第 {self.shared_strings} 个文字"
-                raise WorkbookRefused(f"{shared}超过 {MAX_CELL_CHARS} 个字符（Excel 单元格的上限），不能导入", where)
+                too_long = f"超过 {MAX_CELL_CHARS} 个字符（Excel 单元格的上限），不能导入"
+                if self.row_depth:
+                    raise WorkbookRefused(f"单元格的文字{too_long}", self.cell_name())
+                raise WorkbookRefused(f"{self.where}中第 {self.shared_strings} 个文字{too_long}")
 
     def start_row(self, number: str | None) -> None:
         if number is None:
