@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import zipfile
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -335,6 +337,55 @@ def test_filling_blank_records_keeps_their_comments(sample: Path) -> None:
     assert "2026/11/chaoyang/wg-0301.yaml" not in cli(sample, "check").err  # only the other blanks are left
     after = snapshot(sample)
     assert {p for p in before if before[p] != after[p]} == {"records/2026/11/chaoyang/wg-0301.yaml"}
+
+
+def _with_shared_strings(workbook: Path) -> None:
+    """Store the text as Excel and WPS do (a shared-string table), not inline as openpyxl writes it."""
+    strings: dict[str, int] = {}
+
+    def shared(match: re.Match[str]) -> str:
+        index = strings.setdefault(match.group(2), len(strings))
+        return f'<c {match.group(1)}t="s"><v>{index}</v></c>'
+
+    with zipfile.ZipFile(workbook) as old:
+        parts = {name: old.read(name) for name in old.namelist()}
+    for name in parts:
+        if name.startswith("xl/worksheets/"):
+            xml = re.sub(r'<c ([^>]*)t="inlineStr"><is><t>(.*?)</t></is></c>', shared, parts[name].decode())
+            parts[name] = xml.encode()
+    items = "".join(f"<si><t>{text}</t></si>" for text in strings)
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    parts["xl/sharedStrings.xml"] = f'<sst xmlns="{main}" count="{len(strings)}">{items}</sst>'.encode()
+    kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+    override = f'<Override PartName="/xl/sharedStrings.xml" ContentType="{kind}" />'
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(b"</Types>", override.encode() + b"</Types>")
+    relation = (
+        '<Relationship Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" '
+        'Target="sharedStrings.xml" Id="rIdStrings" />'
+    )
+    rels = "xl/_rels/workbook.xml.rels"
+    parts[rels] = parts[rels].replace(b"</Relationships>", relation.encode() + b"</Relationships>")
+    with zipfile.ZipFile(workbook, "w", zipfile.ZIP_DEFLATED) as new:
+        for name, data in parts.items():
+            new.writestr(name, data)
+
+
+def test_a_workbook_saved_with_shared_strings_reads_the_same(sample: Path) -> None:
+    before = snapshot(sample)
+    workbook = export(sample)
+    _with_shared_strings(workbook)
+    assert b"<is>" not in zipfile.ZipFile(workbook).read("xl/worksheets/sheet2.xml")
+    result = cli(sample, "import", str(workbook))
+    assert result.code == 0, result.err
+    assert "新建 0 份、更新 0 份" in result.out
+    assert snapshot(sample) == before
+
+    wb = load_workbook(workbook)
+    Sheet(wb["考评记录"]).cell("wg-0304", "metrics.case_assistance").value = "良好"
+    wb.save(workbook)
+    _with_shared_strings(workbook)
+    assert cli(sample, "import", str(workbook)).code == 0
+    assert "  case_assistance: good\n" in (sample / "records/2026/10/chaoyang/wg-0304.yaml").read_text(encoding="utf-8")
 
 
 def test_a_workbook_that_is_not_one_of_ours(sample: Path, tmp_path: Path) -> None:
