@@ -12,6 +12,11 @@ back on every line whose content did not change).
 The workbook maps its columns by a row of field keys under the Chinese
 headers (``metrics.publicity.tasks_completed``), so a moved or inserted
 column does not shift data into the wrong field.
+
+A workbook is untrusted input (§9): ``xlsx_guard`` reads it once and checks its
+size, its zip and every sheet's extent before openpyxl reads it, in read-only
+mode. Records are read and written without following links. Export writes every
+text as text: nothing from the data becomes a formula.
 """
 
 from __future__ import annotations
