@@ -12,6 +12,11 @@ back on every line whose content did not change).
 The workbook maps its columns by a row of field keys under the Chinese
 headers (``metrics.publicity.tasks_completed``), so a moved or inserted
 column does not shift data into the wrong field.
+
+A workbook is untrusted input (§9): ``xlsx_guard`` reads it once and checks its
+size, its zip and every sheet's extent before openpyxl reads it, in read-only
+mode. Records are read and written without following links. Export writes every
+text as text: nothing from the data becomes a formula.
 """
 
 from __future__ import annotations
@@ -19,9 +24,11 @@ from __future__ import annotations
 import io
 import os
 import re
+import stat
 import warnings
 import zipfile
-from collections.abc import Iterable
+import zlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -30,18 +37,20 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+import yaml
 from openpyxl import Workbook, load_workbook  # type: ignore[import-untyped]
-from openpyxl.cell.cell import Cell  # type: ignore[import-untyped]
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell  # type: ignore[import-untyped]
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side  # type: ignore[import-untyped]
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
+from openpyxl.utils.exceptions import InvalidFileException  # type: ignore[import-untyped]
 from openpyxl.worksheet.datavalidation import DataValidation  # type: ignore[import-untyped]
 from openpyxl.worksheet.worksheet import Worksheet  # type: ignore[import-untyped]
 from openpyxl.writer.excel import ExcelWriter  # type: ignore[import-untyped]
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.scalarstring import LiteralScalarString
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString, SingleQuotedScalarString
 
-from .errors import GridscoreError, InvalidInput, Problem, UsageError, display_path
+from .errors import GridscoreError, InvalidInput, Problem, UsageError, display_path, one_line
 from .load import Repository, load_data_file, load_repository
 from .models import Organization, Worker
 from .numbers import exact, fmt, fmt_plain
@@ -50,7 +59,19 @@ from .results import Results
 from .rubric import EventKind, Item, Rubric
 from .score import MonthlyResult
 from .validate import Dataset, load_dataset, notices_without_seals, validate
-from .yamlio import Document, YamlProblem, parse_document
+from .xlsx_guard import (
+    MAX_WORKBOOK_BYTES,
+    RESAVE,
+    FileMissing,
+    FileRefused,
+    WorkbookRefused,
+    check_workbook,
+    read_regular,
+    unsafe_folder,
+    unsafe_target,
+    write_replacing,
+)
+from .yamlio import MAX_BYTES, Document, YamlProblem, parse_document
 
 SHEET_GUIDE = "说明"
 SHEET_RECORDS = "考评记录"
@@ -176,6 +197,7 @@ class _Existing:
 
 def export_workbook(root: Path, month: Month, target: Path) -> ExportSummary:
     """Write ``target`` (.xlsx): a row per worker active in ``month``, prefilled from existing records."""
+    _check_target(target)
     repo = load_repository(root)
     org, rubric = _setup(repo, month)
     workers = [w for w in sorted(org.workers, key=lambda w: w.id) if w.active_in(month)]
@@ -200,11 +222,23 @@ def export_workbook(root: Path, month: Month, target: Path) -> ExportSummary:
     when = _fixed_time(month)
     wb.properties.creator = "gridscore export"
     wb.properties.lastModifiedBy = "gridscore export"
-    wb.properties.title = f"{org.unit.name}{month.label}网格员反诈工作考评记录"
+    wb.properties.title = _cell_text(f"{org.unit.name}{month.label}网格员反诈工作考评记录")
     wb.properties.created = when
     wb.properties.modified = when
     _save(wb, target, when)
     return ExportSummary(target, len(workers), len(existing), event_count, state)
+
+
+def _check_target(target: Path) -> None:
+    """The workbook is written in place of ``target``: never through a link, never over something else."""
+    try:
+        mode = os.lstat(target).st_mode
+    except FileNotFoundError:
+        return
+    if stat.S_ISLNK(mode):
+        raise UsageError(f"导出文件 {target} 是符号链接，不能写入：请换一个文件名，或先删除这个链接")
+    if not stat.S_ISREG(mode):
+        raise UsageError(f"导出文件 {target} 已存在，但不是普通文件：请换一个文件名")
 
 
 def _setup(repo: Repository, month: Month) -> tuple[Organization, Rubric]:
@@ -225,7 +259,7 @@ def _month_folder(root: Path, month: Month) -> Path:
 def _record_path(root: Path, month: Month, worker: Worker) -> Path:
     """Where a worker's record is: the file already there (even in another folder), else its own folder."""
     home = _month_folder(root, month) / worker.community / f"{worker.id}.yaml"
-    if home.is_file():
+    if os.path.lexists(home):
         return home
     folder = _month_folder(root, month)
     others = sorted(folder.glob(f"*/{worker.id}.yaml")) if folder.is_dir() else []
@@ -238,11 +272,17 @@ def _read_existing(root: Path, month: Month, workers: list[Worker]) -> dict[str,
     problems: list[Problem] = []
     for worker in workers:
         path = _record_path(root, month, worker)
-        if not path.is_file():
+        if not os.path.lexists(path):
             continue
         shown = display_path(path, root)
         try:
-            doc = parse_document(path.read_bytes(), shown)
+            unsafe = unsafe_folder(root, path)
+            if unsafe:
+                raise FileRefused(unsafe)
+            doc = parse_document(read_regular(path, MAX_BYTES), shown)
+        except FileRefused as refused:
+            problems.append(Problem(shown, 1, f"{refused.reason}（请先改正这个文件）"))
+            continue
         except YamlProblem as problem:
             problems.append(Problem(shown, problem.line, f"{problem.message}（请先改正这个文件）"))
             continue
@@ -292,28 +332,40 @@ def _save(wb: Workbook, target: Path, when: datetime) -> None:
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o644 << 16
             out.writestr(entry, source.read(info.filename))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.tmp")
-    temporary.write_bytes(packed.getvalue())
-    temporary.replace(target)
+    write_replacing(target, packed.getvalue())
 
 
 # --- sheets ---------------------------------------------------------------------------------
 
 
+# What Excel and WPS read as the start of a formula when a cell is typed (or edited and confirmed)
+_FORMULA_START = ("=", "+", "-", "@", "＝", "＋", "－", "＠")
+
+
 def _set(cell: Cell, value: Any) -> None:
-    """Put a value in a cell; text that starts with “=” stays text, never a formula."""
+    """Put a value in a cell; text stays text, never a formula (“=HYPERLINK(…)” from a record is inert)."""
+    if isinstance(value, str):
+        value = _cell_text(value)
     cell.value = value
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"
+    if isinstance(value, str):
+        cell.data_type = "s"  # openpyxl makes “=…” a formula and “#N/A” an error
+        if value.startswith(_FORMULA_START):
+            cell.quotePrefix = True  # as Excel marks text typed after an apostrophe: editing keeps it text
     if isinstance(value, date):
         cell.number_format = "yyyy-mm-dd"
+
+
+def _cell_text(text: str) -> str:
+    """Text as a cell can hold it: a control character shown as \\xNN, at most Excel's 32,767 characters."""
+    if ILLEGAL_CHARACTERS_RE.search(text):
+        text = ILLEGAL_CHARACTERS_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return text[:32767]
 
 
 def _header(ws: Worksheet, columns: list[Column], title: str, group_is_hint: bool) -> None:
     last = get_column_letter(len(columns))
     ws.merge_cells(f"A1:{last}1")
-    ws["A1"] = title
+    _set(ws["A1"], title)
     ws["A1"].font = TITLE_FONT
     ws["A1"].alignment = Alignment(horizontal="left", vertical="center")
     ws.row_dimensions[1].height = 26
@@ -323,12 +375,15 @@ def _header(ws: Worksheet, columns: list[Column], title: str, group_is_hint: boo
     start = 1
     for index, column in enumerate(columns, 1):
         ws.column_dimensions[get_column_letter(index)].width = column.width
-        label = ws.cell(3, index, column.label)
+        label = ws.cell(3, index)
+        _set(label, column.label)
         label.font, label.fill, label.alignment, label.border = HEADER_FONT, HEADER_FILL, WRAP_CENTER, BORDER
-        key = ws.cell(4, index, column.key)
+        key = ws.cell(4, index)
+        _set(key, column.key)
         key.font, key.alignment, key.border = KEY_FONT, Alignment(horizontal="center", shrink_to_fit=True), BORDER
         key.fill = LOCKED_FILL
-        group = ws.cell(2, index, column.group if (group_is_hint or index == start) else None)
+        group = ws.cell(2, index)
+        _set(group, column.group if (group_is_hint or index == start) else None)
         group.font = HINT_FONT if group_is_hint else HEADER_FONT
         group.fill, group.alignment, group.border = HEADER_FILL, WRAP_CENTER, BORDER
         following = columns[index] if index < len(columns) else None
@@ -442,8 +497,8 @@ def _rule_for(column: Column, lists: dict[str, str], month: Month, month_end: da
         return None
     if column.hint:
         rule.showInputMessage = True
-        rule.promptTitle = column.label[:32]
-        rule.prompt = column.hint[:255]
+        rule.promptTitle = _cell_text(column.label)[:32]
+        rule.prompt = _cell_text(column.hint)[:255]
     return rule
 
 
@@ -533,13 +588,14 @@ def _event_cells(worker_id: str, event: dict[str, Any], rubric: Rubric) -> dict[
 
 def _choices_sheet(ws: Worksheet, org: Organization, rubric: Rubric, workers: int) -> dict[str, str]:
     """Lists behind the drop-downs, with the codes they stand for; returns each list's range."""
-    ws["A1"] = "下拉选项与代码对照（由 gridscore export 生成，请勿修改）"
+    _set(ws["A1"], "下拉选项与代码对照（由 gridscore export 生成，请勿修改）")
     ws["A1"].font = TITLE_FONT
     ws.row_dimensions[1].height = 26
 
     def table(first_column: int, headers: list[tuple[str, float]], rows: list[list[Any]]) -> None:
         for offset, (label, width) in enumerate(headers):
-            cell = ws.cell(2, first_column + offset, label)
+            cell = ws.cell(2, first_column + offset)
+            _set(cell, label)
             cell.font, cell.fill, cell.alignment, cell.border = HEADER_FONT, HEADER_FILL, WRAP_CENTER, BORDER
             ws.column_dimensions[get_column_letter(first_column + offset)].width = width
         for number, values in enumerate(rows):
@@ -654,17 +710,18 @@ def _results_sheet(ws: Worksheet, org: Organization, month: Month, results: list
     headers += [("加分", 7), ("扣分", 7), ("一票否决", 7)]
     last = get_column_letter(len(headers))
     ws.merge_cells(f"A1:{last}1")
-    ws["A1"] = f"{org.unit.name} {month.label}考评结果（只读，不会导入）"
+    _set(ws["A1"], f"{org.unit.name} {month.label}考评结果（只读，不会导入）")
     ws["A1"].font = TITLE_FONT
     ws.merge_cells(f"A2:{last}2")
-    ws["A2"] = f"{status}。考评标准：{rubric.title}。"
+    _set(ws["A2"], f"{status}。考评标准：{rubric.title}。")
     ws["A2"].font = HINT_FONT
     ws["A2"].alignment = WRAP_LEFT
     ws.row_dimensions[1].height = 26
     ws.row_dimensions[2].height = 30
     ws.row_dimensions[3].height = 32
     for index, (label, width) in enumerate(headers, 1):
-        cell = ws.cell(3, index, label)
+        cell = ws.cell(3, index)
+        _set(cell, label)
         cell.font, cell.fill, cell.alignment, cell.border = HEADER_FONT, HEADER_FILL, WRAP_CENTER, BORDER
         ws.column_dimensions[get_column_letter(index)].width = width
     for offset, result in enumerate(results):
@@ -681,7 +738,8 @@ def _results_sheet(ws: Worksheet, org: Organization, month: Month, results: list
         values += [_score(result.categories[c.id]) for c in rubric.categories]
         values += [_score(result.bonus), _score(result.deductions), "是" if result.vetoed else ""]
         for index, value in enumerate(values, 1):
-            cell = ws.cell(4 + offset, index, value)
+            cell = ws.cell(4 + offset, index)
+            _set(cell, value)
             cell.font, cell.border = BODY_FONT, BORDER
             if isinstance(value, float):
                 cell.number_format = "0.00"
@@ -879,6 +937,8 @@ def to_excel(column: Column, value: Any, rubric: Rubric, kind_value: Any = None)
         return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, datetime):
         return value.isoformat(sep=" ")
+    if isinstance(value, str):
+        return _cell_text(value)
     return value
 
 
@@ -1006,78 +1066,153 @@ class ImportRefused(GridscoreError):
     """The workbook has problems: every one, located by cell (or file and line), and nothing written."""
 
     def __init__(self, lines: list[str]) -> None:
-        self.lines = lines
-        super().__init__("\n".join(lines))
+        self.lines = [one_line(line) for line in lines]  # a sheet name or a value may hold a line break
+        super().__init__("\n".join(self.lines))
 
 
-def _open_workbook(path: Path) -> Any:
-    if not path.is_file():
-        raise UsageError(f"找不到文件 {path}")
+# What openpyxl may raise on content it cannot make sense of (after xlsx_guard: bounded, well-formed XML)
+_READ_ERRORS = (
+    InvalidFileException,
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    ValueError,
+    TypeError,
+    KeyError,
+    IndexError,
+    AttributeError,
+    OverflowError,
+    SyntaxError,  # xml.etree's ParseError
+    RecursionError,
+    NotImplementedError,
+)
+OURS = "请使用 gridscore export 生成、用 Excel 或 WPS 填好后保存为 .xlsx 的文件"
+
+
+@dataclass(frozen=True)
+class _Workbook:
+    """What import reads from a workbook: its month and the two sheets it fills."""
+
+    month: Month
+    records: _Sheet
+    events: _Sheet
+    problems: list[CellProblem]
+
+
+def _refused(label: str, message: str, cell: str | None = None) -> ImportRefused:
+    return ImportRefused([f"{label} {cell}: {message}" if cell else f"{label}: {message}"])
+
+
+def _read_workbook(path: Path, label: str) -> _Workbook:
+    """Read ``path`` once, check it within every limit, then let openpyxl read it in read-only mode."""
     if path.suffix.lower() in (".xls", ".et", ".ods", ".csv"):
-        raise UsageError(f"{path.name} 不是 .xlsx 文件：请在 Excel 或 WPS 中“另存为”Excel 文件(*.xlsx) 后再导入")
+        raise _refused(label, "不是 .xlsx 文件：" + RESAVE)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return load_workbook(path, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise UsageError(
-            f"无法读取 {path.name}（{type(error).__name__}）：请确认是 gridscore export 生成、用 Excel 或 WPS 保存为 .xlsx 的文件"
-        ) from None
+        data = read_regular(path, MAX_WORKBOOK_BYTES)
+        check_workbook(data)
+    except FileRefused as refused:
+        hint = "请检查文件名和所在的文件夹" if isinstance(refused, FileMissing) else OURS
+        raise _refused(label, f"{refused.reason}：{hint}") from None
+    except WorkbookRefused as refused:
+        raise _refused(label, refused.message, refused.cell) from None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # openpyxl warns about extensions it drops; nothing here needs them
+        try:
+            wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
+        except _READ_ERRORS as error:
+            raise _refused(label, f"无法读取（{type(error).__name__}）：{OURS}") from None
+        try:
+            problems: list[CellProblem] = []
+            month = _workbook_period(wb, label)
+            records = _read_sheet(wb, SHEET_RECORDS, label, problems)
+            events = _read_sheet(wb, SHEET_EVENTS, label, problems)
+            return _Workbook(month, records, events, problems)
+        finally:
+            wb.close()
 
 
-def _read_sheet(wb: Any, name: str, problems: list[CellProblem]) -> _Sheet:
+def _rows(wb: Any, name: str, label: str) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    """A sheet's rows by number, each as long as its last cell (rows are at most ``MAX_COLUMNS`` wide)."""
     if name not in wb.sheetnames:
-        raise UsageError(f"工作簿中没有“{name}”工作表：请使用 gridscore export 生成的表格，不要删除或改名工作表")
+        raise _refused(label, f"工作簿中没有“{name}”工作表：{OURS}，不要删除或改名工作表")
     ws = wb[name]
-    key_row = next(
-        (
-            row
-            for row in range(1, min(ws.max_row, 12) + 1)
-            if any(ws.cell(row, column).value == "worker" for column in range(1, min(ws.max_column, 60) + 1))
-        ),
-        None,
-    )
-    if key_row is None:
-        raise UsageError(
-            f"“{name}”表中找不到英文字段名行（导出时在第 {HEADER_ROWS} 行，第一格是 worker）：请不要删除或修改表头"
-        )
+    if not hasattr(ws, "reset_dimensions"):
+        raise _refused(label, f"“{name}”不是普通的工作表（可能是图表）：{OURS}")
+    ws.reset_dimensions()  # the sheet's own <dimension> may lie: read the rows that are there
+    rows = enumerate(ws.iter_rows(values_only=True), 1)
+    number = 0
+    while True:
+        try:
+            number, values = next(rows)
+        except StopIteration:
+            return
+        except _READ_ERRORS as error:
+            where = f"第 {number} 行之后" if number else ""
+            raise _refused(label, f"“{name}”表{where}的内容无法读取（{type(error).__name__}）：" + RESAVE) from None
+        yield number, values
+
+
+def _value(values: tuple[Any, ...], column: int) -> Any:
+    return values[column - 1] if column <= len(values) else None
+
+
+def _read_sheet(wb: Any, name: str, label: str, problems: list[CellProblem]) -> _Sheet:
+    key_row = None
     columns: dict[str, int] = {}
-    for column in range(1, ws.max_column + 1):
-        key = ws.cell(key_row, column).value
+    rows: list[_Row] = []
+    for number, values in _rows(wb, name, label):
+        if key_row is None:
+            if number > 12:
+                break
+            if "worker" not in values[:60]:
+                continue
+            key_row = number
+            columns = _key_columns(name, number, values, problems)
+            continue
+        cells = {key: _value(values, column) for key, column in columns.items()}
+        if any(not _blank(v) for k, v in cells.items() if k not in IGNORED_KEYS):
+            rows.append(_Row(number, cells, columns))
+    if key_row is None:
+        raise _refused(
+            label,
+            f"“{name}”表中找不到英文字段名行（导出时在第 {HEADER_ROWS} 行，第一格是 worker）：请不要删除或修改表头",
+        )
+    return _Sheet(name, key_row, columns, rows)
+
+
+def _key_columns(name: str, row: int, values: tuple[Any, ...], problems: list[CellProblem]) -> dict[str, int]:
+    columns: dict[str, int] = {}
+    for column, key in enumerate(values, 1):
         if key is None or (isinstance(key, str) and not key.strip()):
             continue
         key = str(key).strip()
         if key in columns:
-            problems.append(
-                CellProblem(name, key_row, column, f"字段名“{key}”重复（与 {get_column_letter(columns[key])} 列相同）")
-            )
+            message = f"字段名“{key}”重复（与 {get_column_letter(columns[key])} 列相同）"
+            problems.append(CellProblem(name, row, column, message))
             continue
         columns[key] = column
-    rows = []
-    for number in range(key_row + 1, ws.max_row + 1):
-        values = {key: ws.cell(number, column).value for key, column in columns.items()}
-        if any(not _blank(v) for k, v in values.items() if k not in IGNORED_KEYS):
-            rows.append(_Row(number, values, columns))
-    return _Sheet(name, key_row, columns, rows)
+    return columns
 
 
 def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _workbook_period(wb: Any) -> Month:
+def _workbook_period(wb: Any, label: str) -> Month:
     if SHEET_GUIDE in wb.sheetnames:
-        ws = wb[SHEET_GUIDE]
-        for row in range(1, min(ws.max_row, 40) + 1):
-            if ws.cell(row, 1).value == PERIOD_LABEL:
-                value = ws.cell(row, 2).value
+        for number, values in _rows(wb, SHEET_GUIDE, label):
+            if number > 40:
+                break
+            if _value(values, 1) == PERIOD_LABEL:
+                value = _value(values, 2)
                 if isinstance(value, datetime):
                     return Month(value.year, value.month)
                 try:
                     return coerce_month(str(value).strip())
                 except ValueError:
                     break
-    raise UsageError(f"在“{SHEET_GUIDE}”表中找不到考评月份：请使用 gridscore export 生成的表格，不要修改“说明”表")
+    raise _refused(label, f"在“{SHEET_GUIDE}”表中找不到考评月份：{OURS}，不要修改“说明”表")
 
 
 # --- import: building the records -------------------------------------------------------------
@@ -1112,14 +1247,11 @@ class ImportSummary:
 def import_workbook(root: Path, source: Path, label: str | None = None) -> ImportSummary:
     """Read ``source``, validate everything as ``check`` does, then write every changed record (or nothing)."""
     label = label or source.name
-    wb = _open_workbook(source)
-    month = _workbook_period(wb)
+    workbook = _read_workbook(source, label)
+    month, records, events, sheet_problems = workbook.month, workbook.records, workbook.events, workbook.problems
     base = load_repository(root)
     org, rubric = _setup(base, month)
     active = {w.id: w for w in org.workers if w.active_in(month)}
-    sheet_problems: list[CellProblem] = []
-    records = _read_sheet(wb, SHEET_RECORDS, sheet_problems)
-    events = _read_sheet(wb, SHEET_EVENTS, sheet_problems)
     record_cols = {c.key: c for c in record_columns(rubric, month)}
     event_cols = {c.key: c for c in event_columns(rubric, month)}
     _check_keys(records, record_cols, rubric, sheet_problems)
@@ -1164,17 +1296,19 @@ def import_workbook(root: Path, source: Path, label: str | None = None) -> Impor
             planned.append(plan)
 
     after, unrelated = _validate_planned(base, planned, month)
-    lines = _locate(label, sheet_problems, planned, after)
+    headers = {
+        SHEET_RECORDS: _headers(record_cols.values(), rubric),
+        SHEET_EVENTS: _headers(event_cols.values(), rubric),
+    }
+    lines = _locate(label, sheet_problems, planned, after, headers)
+    lines += [f"{plan.shown}: 不能写入：{reason}" for plan in planned if (reason := unsafe_target(root, plan.path))]
     if lines:
         raise ImportRefused(lines)
     created: list[Path] = []
     updated: list[Path] = []
     for plan in planned:
         (updated if plan.original is not None else created).append(plan.path)
-        plan.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = plan.path.with_name(f".{plan.path.name}.tmp")
-        temporary.write_bytes(plan.text.encode("utf-8"))
-        temporary.replace(plan.path)
+        write_replacing(plan.path, plan.text.encode("utf-8"))
     return ImportSummary(month, created, updated, len(existing) - len(updated), sorted(kept), unrelated)
 
 
@@ -1281,10 +1415,23 @@ def _put(mapping: CommentedMap, key: str, value: Any, order: Iterable[str]) -> N
     mapping.insert(position, key, value)
 
 
+# Characters a YAML 1.1 reader (the loader) takes for line breaks, or that a block cannot hold as they are
+_ESCAPED_IN_YAML = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+_PLAIN_TEXT = "tag:yaml.org,2002:str"
+
+
 def _yaml_text(value: Any) -> Any:
-    """Multi-line text as a literal block, the way people write it by hand."""
-    if isinstance(value, str) and "\n" in value:
-        return LiteralScalarString(value.replace("\r\n", "\n"))
+    """Text as YAML that reads back as exactly that text; multi-line text as a literal block, as written by hand."""
+    if isinstance(value, str):
+        value = value.replace("\r\n", "\n")
+        if _ESCAPED_IN_YAML.search(value):
+            return DoubleQuotedScalarString(value)  # written as escapes (\x85, \L): nothing re-read as a line break
+        if "\n" in value:
+            return LiteralScalarString(value)
+        if yaml.SafeLoader.resolve(yaml.SafeLoader, yaml.ScalarNode, value, (True, False)) != _PLAIN_TEXT:
+            # ruamel writes YAML 1.2, the loader reads 1.1: “1_000.5” or “2026-10-01 08:00” must stay text
+            return SingleQuotedScalarString(value)
+        return value
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     return value
@@ -1514,7 +1661,11 @@ def _load_record(repo: Repository, plan: _Planned, month: Month) -> Document | N
 
 
 def _locate(
-    label: str, sheet_problems: list[CellProblem], planned: list[_Planned], problems: list[Problem]
+    label: str,
+    sheet_problems: list[CellProblem],
+    planned: list[_Planned],
+    problems: list[Problem],
+    headers: dict[str, dict[str, str]],
 ) -> list[str]:
     """Every problem as one line: at its cell when it is about a value from the workbook, else at its file and line."""
     by_path = {plan.shown: plan for plan in planned}
@@ -1526,6 +1677,7 @@ def _locate(
         letters = "".join(ch for ch in ref if ch.isalpha())
         number = int("".join(ch for ch in ref if ch.isdigit()) or 0)
         column = sum((ord(ch) - 64) * 26**i for i, ch in enumerate(reversed(letters)))
+        message = _in_sheet_terms(message, headers.get(sheet, {}))
         located.append(((order.get(sheet, 2), number, column, message), f"{label} {cell}: {message}"))
 
     for found in sheet_problems:
@@ -1555,3 +1707,78 @@ def _cell_for(problem: Problem, plan: _Planned) -> str:
     data = plan.doc.data if plan.doc is not None else {}
     present = [loc for loc in candidates if _present(data, loc)]
     return plan.cells[(present or candidates)[0]]
+
+
+# --- import: messages in the words of the sheet -----------------------------------------------
+
+
+def _headers(columns: Iterable[Column], rubric: Rubric) -> dict[str, str]:
+    """Field id → the Chinese header a sheet shows for it (an item's level column: the item's name)."""
+    headers: dict[str, str] = {}
+    for column in columns:
+        if column.item is not None:
+            headers.setdefault(column.item.id, column.item.name)
+        if column.kind == "level" and column.item is not None:
+            continue
+        headers.setdefault(str(column.loc[-1]), column.label)
+        if column.kind == "scale":
+            headers.update({scale: column.label for scale in rubric.scales})
+    return headers
+
+
+_QUOTED = re.compile(r"“[^“”]*”")
+_PARENTHESIZED = re.compile(r"（([A-Za-z][A-Za-z0-9_]*)(?::\s*([^（）]*))?）")
+_WORD = re.compile(r"(?<![A-Za-z0-9_.-])[A-Za-z][A-Za-z0-9_]*(?![A-Za-z0-9_.-])")
+_CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
+
+
+def _in_sheet_terms(message: str, headers: dict[str, str]) -> str:
+    """A message about a cell with each field id as its Chinese column header (the sheet never shows the ids).
+
+    A quoted value (“五”) is left as typed; an id the message already explains
+    (“完成的宣传任务数（tasks_completed: 9）”) is dropped, any other becomes its header.
+    """
+    pieces: list[str] = []
+    last = 0
+    for match in _QUOTED.finditer(message):
+        pieces.append(_plain_terms(message[last : match.start()], headers, message))
+        inner = match.group()[1:-1]
+        pieces.append(f"“{headers[inner]}”" if inner in headers else match.group())
+        last = match.end()
+    pieces.append(_plain_terms(message[last:], headers, message))
+    return "".join(pieces)
+
+
+def _base(header: str) -> str:
+    return header.split("（")[0] or header
+
+
+def _plain_terms(text: str, headers: dict[str, str], message: str) -> str:
+    def parenthesized(match: re.Match[str]) -> str:
+        field_id, value = match.group(1), match.group(2)
+        if field_id not in headers:
+            return match.group()
+        if _base(headers[field_id]) in message:
+            return f"（{value}）" if value else ""
+        return f"（“{headers[field_id]}”{'：' + value if value else ''}）"
+
+    text = _PARENTHESIZED.sub(parenthesized, text)
+    pieces: list[str] = []
+    last = 0
+    for match in _WORD.finditer(text):
+        field_id = match.group()
+        if field_id not in headers:
+            continue
+        before = text[last : match.start()]
+        last = match.end()
+        if before.rstrip().endswith(_base(headers[field_id])):
+            pieces.append(before.rstrip())  # “须填写金额 amount_yuan（元）”: the header is already there
+            continue
+        # an id stands apart from Chinese by spaces (“请写入 evidence”); a quoted header does not need them
+        if before.endswith(" ") and _CJK.match(before[-2:-1] or " "):
+            before = before[:-1]
+        pieces.append(f"{before}“{headers[field_id]}”")
+        if text[last : last + 1] == " " and _CJK.match(text[last + 1 : last + 2] or " "):
+            last += 1
+    pieces.append(text[last:])
+    return "".join(pieces)

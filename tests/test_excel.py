@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import zipfile
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -150,16 +152,16 @@ def test_bad_cells_are_named_and_nothing_is_written(sample: Path) -> None:
 
     result = cli(sample, "import", str(workbook))
     assert result.code == 1
-    lines = result.lines
-    expected = [
-        (records.ref("wg-0304", "metrics.publicity.tasks_completed"), "不能大于"),
-        (records.ref("wg-0305", "metrics.screening.valid_leads"), "“valid_leads”应为整数，实际为 “五”"),
-        (records.ref("wg-0306", "metrics.coordination"), "等级“很好”无效"),
+    # each at its cell, the column named by its Chinese header (the sheet never shows the field ids)
+    assert result.lines == [
+        f"{workbook} {records.ref('wg-0304', 'metrics.publicity.tasks_completed')}: "
+        "宣传教育普及：完成的宣传任务数（9）不能大于布置的宣传任务数（4）",
+        f"{workbook} {records.ref('wg-0305', 'metrics.screening.valid_leads')}: “上报的有效线索数”应为整数，实际为 “五”",
+        f"{workbook} {records.ref('wg-0306', 'metrics.coordination')}: "
+        "联动协作配合的等级“很好”无效，可选：excellent（优秀）、good（良好）、fair（一般）、poor（较差）",
+        "发现 3 个问题，没有写入任何文件。请在表格中逐条修改后重新导入。",
     ]
-    for cell, text in expected:
-        assert any(line.startswith(f"{workbook} {cell}: ") and text in line for line in lines), (cell, lines)
-    assert "考评记录!H" in expected[0][0]  # sheet, column and row
-    assert lines[-1].startswith("发现 3 个问题，没有写入任何文件")
+    assert records.ref("wg-0304", "metrics.publicity.tasks_completed") == "考评记录!H28"  # sheet, column and row
     assert snapshot(sample) == before
 
 
@@ -182,11 +184,12 @@ def test_event_problems_point_at_the_event_row(sample: Path) -> None:
     result = cli(sample, "import", str(workbook))
     assert result.code == 1
     letter = {key: events.ws.cell(row, column).column_letter for key, column in events.keys.items()}
-    assert any(
-        f"事件!{letter['date']}{row}: 事件日期 2026-09-30 不在考评月份 2026-10 内" in line for line in result.lines
-    )
-    assert any(f"事件!{letter['amount_yuan']}{row}: " in line and "amount_yuan" in line for line in result.lines)
-    assert any(f"事件!{letter['worker']}{row + 1}: 请填写网格员编号" in line for line in result.lines)
+    assert result.lines == [
+        f"{workbook} 事件!{letter['date']}{row}: 事件日期 2026-09-30 不在考评月份 2026-10 内",
+        f"{workbook} 事件!{letter['amount_yuan']}{row}: 事件“成功劝阻重大涉案金额”须填写金额（元）",
+        f"{workbook} 事件!{letter['worker']}{row + 1}: 请填写网格员编号",
+        "发现 3 个问题，没有写入任何文件。请在表格中逐条修改后重新导入。",
+    ]
     assert snapshot(sample) == before
 
 
@@ -334,6 +337,55 @@ def test_filling_blank_records_keeps_their_comments(sample: Path) -> None:
     assert "2026/11/chaoyang/wg-0301.yaml" not in cli(sample, "check").err  # only the other blanks are left
     after = snapshot(sample)
     assert {p for p in before if before[p] != after[p]} == {"records/2026/11/chaoyang/wg-0301.yaml"}
+
+
+def _with_shared_strings(workbook: Path) -> None:
+    """Store the text as Excel and WPS do (a shared-string table), not inline as openpyxl writes it."""
+    strings: dict[str, int] = {}
+
+    def shared(match: re.Match[str]) -> str:
+        index = strings.setdefault(match.group(2), len(strings))
+        return f'<c {match.group(1)}t="s"><v>{index}</v></c>'
+
+    with zipfile.ZipFile(workbook) as old:
+        parts = {name: old.read(name) for name in old.namelist()}
+    for name in parts:
+        if name.startswith("xl/worksheets/"):
+            xml = re.sub(r'<c ([^>]*)t="inlineStr"><is><t>(.*?)</t></is></c>', shared, parts[name].decode())
+            parts[name] = xml.encode()
+    items = "".join(f"<si><t>{text}</t></si>" for text in strings)
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    parts["xl/sharedStrings.xml"] = f'<sst xmlns="{main}" count="{len(strings)}">{items}</sst>'.encode()
+    kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+    override = f'<Override PartName="/xl/sharedStrings.xml" ContentType="{kind}" />'
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(b"</Types>", override.encode() + b"</Types>")
+    relation = (
+        '<Relationship Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" '
+        'Target="sharedStrings.xml" Id="rIdStrings" />'
+    )
+    rels = "xl/_rels/workbook.xml.rels"
+    parts[rels] = parts[rels].replace(b"</Relationships>", relation.encode() + b"</Relationships>")
+    with zipfile.ZipFile(workbook, "w", zipfile.ZIP_DEFLATED) as new:
+        for name, data in parts.items():
+            new.writestr(name, data)
+
+
+def test_a_workbook_saved_with_shared_strings_reads_the_same(sample: Path) -> None:
+    before = snapshot(sample)
+    workbook = export(sample)
+    _with_shared_strings(workbook)
+    assert b"<is>" not in zipfile.ZipFile(workbook).read("xl/worksheets/sheet2.xml")
+    result = cli(sample, "import", str(workbook))
+    assert result.code == 0, result.err
+    assert "新建 0 份、更新 0 份" in result.out
+    assert snapshot(sample) == before
+
+    wb = load_workbook(workbook)
+    Sheet(wb["考评记录"]).cell("wg-0304", "metrics.case_assistance").value = "良好"
+    wb.save(workbook)
+    _with_shared_strings(workbook)
+    assert cli(sample, "import", str(workbook)).code == 0
+    assert "  case_assistance: good\n" in (sample / "records/2026/10/chaoyang/wg-0304.yaml").read_text(encoding="utf-8")
 
 
 def test_a_workbook_that_is_not_one_of_ours(sample: Path, tmp_path: Path) -> None:
