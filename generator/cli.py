@@ -10,6 +10,7 @@ import gc
 import json
 import logging
 import os
+import re
 import sys
 import time
 from collections.abc import Callable
@@ -379,8 +380,9 @@ def _run(argv: list[str] | None) -> int:
         click.echo("已取消。", err=True)
         return 130
     except click.ClickException as error:
+        # A wrong command line is the user's to fix, like bad data: exit 1. Exit 2 means a bug of gridscore.
         click.echo(_usage_message(error), err=True)
-        return error.exit_code
+        return 1
     except KeyboardInterrupt:
         click.echo("已取消。", err=True)
         return 130
@@ -408,7 +410,22 @@ def _usage_message(error: click.ClickException) -> str:
     if isinstance(error, click.exceptions.UsageError) and "No such command" in error.message:
         command = error.message.split("'")[1] if "'" in error.message else ""
         return f"错误：没有命令“{command}”。运行 gridscore --help 查看全部命令。"
+    if isinstance(error, click.exceptions.BadParameter) and isinstance(error.param, click.Argument | click.Option):
+        name = (error.param.human_readable_name or "").upper()
+        found = _PATH_PROBLEMS.get(error.message.split(" ", 1)[0] + " " + error.message.rsplit(" ", 1)[-1], "")
+        quoted = re.search(r"'(.*)'", error.message)
+        if found:
+            return f"错误：{name}“{quoted.group(1) if quoted else ''}”{found}{usage}"
     return f"错误：{error.format_message()}{usage}"
+
+
+# click's words for a path that is not what the command needs ("File 'x' is a directory.").
+_PATH_PROBLEMS = {
+    "File directory.": "是文件夹，这里需要一个文件",
+    "Directory file.": "是文件，这里需要一个文件夹",
+    "Path directory.": "是文件夹，这里需要一个文件",
+    "Path file.": "是文件，这里需要一个文件夹",
+}
 
 
 # What a command loaded, kept until the process ends when run as a program (see ``entry_point``).

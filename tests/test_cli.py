@@ -95,7 +95,7 @@ def test_usage_errors_are_chinese_and_exit_nonzero(repo: Repo) -> None:
     absent = repo.run("explain", "w2", "2026-03")
     assert absent.err == "错误：w2（欧阳娜娜）在 2026-03 没有考评记录\n"
     missing = run_cli("score")
-    assert missing.code == 2 and missing.err.startswith("错误：缺少参数 PERIOD")
+    assert missing.code == 1 and missing.err.startswith("错误：缺少参数 PERIOD")
     assert run_cli("nonsense").err.startswith("错误：没有命令“nonsense”")
 
 
@@ -120,3 +120,11 @@ def test_every_command_is_documented_in_the_readme() -> None:
         assert f"gridscore {name}" in readme, name
     assert "python -m pytest" in readme
     assert "python -m pytest" in (PROJECT / ".ci/run").read_text(encoding="utf-8")
+
+
+def test_a_directory_given_as_a_file_is_exit_1_in_chinese(tmp_path) -> None:
+    folder = tmp_path / "表格"
+    folder.mkdir()
+    run = run_cli("import", str(folder))
+    assert run.code == 1
+    assert run.err.splitlines()[0] == f"错误：FILE“{folder}”是文件夹，这里需要一个文件"
