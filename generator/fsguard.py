@@ -102,10 +102,7 @@ def _kind_message(mode: int, path: str | os.PathLike[str]) -> str:
             target = f"（指向 {os.readlink(path)}）"
         except OSError:
             target = ""
-        return (
-            f"这是一个符号链接{target}，不是普通文件：为了安全，gridscore 不读取符号链接，"
-            "请删除它，把真正的文件放在这里"
-        )
+        return f"这是一个符号链接{target}：为了安全，gridscore 不跟随符号链接，请删除它，换成真正的文件（或文件夹）"
     if stat.S_ISDIR(mode):
         return DIRECTORY
     if stat.S_ISFIFO(mode):
@@ -128,9 +125,7 @@ def folder_problem(path: str, shown: str) -> Problem | None:
     if stat.S_ISDIR(info.st_mode):
         return None
     if stat.S_ISLNK(info.st_mode):
-        return Problem(
-            shown, 0, "这是一个符号链接，不是文件夹：为了安全，gridscore 不跟随符号链接，请换成真正的文件夹"
-        )
+        return Problem(shown, 0, _kind_message(info.st_mode, path))
     return Problem(shown, 0, "这里应是一个文件夹，却是一个文件：请删除或改名")
 
 

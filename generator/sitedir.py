@@ -60,7 +60,7 @@ def site_target(root: Path, project: Path, site_dir: Path) -> Path:
             folder = (base / name).resolve()
             if real == folder or folder in real.parents:
                 raise UsageError(
-                    f"站点文件夹 {shown} 在仓库的 {name}/ 里：构建会替换站点文件夹的全部内容。"
+                    f"站点文件夹 {shown} 是仓库的 {name}/ 或在其中：构建会替换站点文件夹的全部内容。"
                     "请用 --site-dir 指定 records/、rubric/、site_templates/ 和 .git 以外的文件夹，例如 _site"
                 )
     _check_replaceable(target, shown)
