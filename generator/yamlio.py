@@ -159,6 +159,8 @@ def parse_document(raw: bytes, display: str, limit: int = MAX_BYTES) -> Document
         raise YamlProblem(1, f"YAML 格式错误：{error}") from None
     except _TooDeep:
         raise YamlProblem(_too_deep_line(text), TOO_DEEP) from None
+    except RecursionError:  # never expected (see _may_nest_too_deep), but never a traceback either
+        raise YamlProblem(1, TOO_DEEP) from None
     return Document(display, text, data)
 
 
@@ -276,19 +278,9 @@ class _TooDeep(Exception):
 
 
 class _StrictLoader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """libyaml's parser with a memoized resolver (the same words recur in every record) and a depth limit."""
+    """libyaml's parser with a memoized resolver (the same words recur in every record)."""
 
     _plain_tags: dict[str, str] = {}
-    _depth = 0
-
-    # The composer calls these around every node it composes; without path resolvers they did nothing.
-    def descend_resolver(self, current_node: yaml.Node | None, current_index: Any) -> None:
-        self._depth += 1
-        if self._depth > MAX_DEPTH:
-            raise _TooDeep
-
-    def ascend_resolver(self) -> None:
-        self._depth -= 1
 
     def resolve(self, kind: type[yaml.Node], value: str, implicit: tuple[bool, bool]) -> str:
         if kind is yaml.ScalarNode:
@@ -303,13 +295,52 @@ class _StrictLoader(_BaseLoader):  # type: ignore[misc, valid-type]
         return _MAP if kind is yaml.MappingNode else _SEQ
 
 
+class _CountingLoader(_StrictLoader):
+    """The same, counting how deep it is: for a text that ``_may_nest_too_deep``."""
+
+    _depth = 0
+
+    # The composer calls these around every node it composes (about a tenth of the cost of composing).
+    def descend_resolver(self, current_node: yaml.Node | None, current_index: Any) -> None:
+        self._depth += 1
+        if self._depth > MAX_DEPTH:
+            raise _TooDeep
+
+    def ascend_resolver(self) -> None:
+        self._depth -= 1
+
+
 def _load(text: str) -> Any:
-    loader = _StrictLoader(text)
+    loader = (_CountingLoader if _may_nest_too_deep(text) else _StrictLoader)(text)
     try:
         node = loader.get_single_node()
     finally:
         loader.dispose()
     return None if node is None else _construct(node)
+
+
+_INDENT = 8
+_DEEP_LINE = "\n" + " " * _INDENT
+
+
+def _may_nest_too_deep(text: str) -> bool:
+    """Whether nodes in ``text`` may nest deeper than MAX_DEPTH; False is certain, and cheap to tell.
+
+    Going down a chain of nested block collections, each step is either on the same line,
+    after a "- " or "? " indicator, or onto a later line indented at least as far (a
+    sequence may sit at its key's indentation), and the step after such a level one is
+    indented further. With every line indented less than ``_INDENT`` spaces, block
+    collections nest at most ``2 * _INDENT`` levels plus one per indicator; a flow
+    collection adds one per bracket, the root and a scalar one each. Records pass in a
+    few microseconds; organization.yaml, seals and rubrics are counted while composing.
+    """
+    if _DEEP_LINE in text or text.startswith(" " * _INDENT):
+        return True
+    # Tabs, and line breaks other than \n, would upset the count of indentation: count those texts.
+    if "\t" in text or "\r" in text or "\x85" in text or "\u2028" in text or "\u2029" in text:
+        return True
+    steps = text.count("- ") + text.count("? ") + text.count("[") + text.count("{")
+    return steps + 2 * _INDENT + 2 > MAX_DEPTH
 
 
 def _too_deep_line(text: str) -> int:

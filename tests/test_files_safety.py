@@ -21,9 +21,13 @@ import uuid
 from pathlib import Path
 
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.build import UnsafePath, write_docs
 from generator.sitedir import MARKER, MARKER_TEXT, OWNER
+from generator.yamlio import MAX_DEPTH, TOO_DEEP, YamlProblem, _may_nest_too_deep, parse_document
 
 from .conftest import PROJECT, Repo, Run
 from .test_bad_input import NOTICE, seal_march
@@ -191,6 +195,52 @@ def test_nesting_a_hundred_thousand_levels_deep_is_an_error_at_its_line(repo: Re
     done = gridscore("check", "--root", str(repo.root))
     assert done.returncode == 1, done.stderr
     assert done.stderr.splitlines() == [f"{R}:14: YAML 格式错误：嵌套层级过深，无法读取", SUMMARY.format(1)]
+
+
+def nested(depth: int, leaf: str, kinds: list[str]) -> object:
+    value: object = leaf
+    for kind in kinds[:depth]:
+        value = {"k": value} if kind == "map" else [value]
+    return value
+
+
+def depth_of(text: str) -> int:
+    deepest = depth = 0
+    for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+        if isinstance(event, yaml.ScalarEvent):
+            deepest = max(deepest, depth + 1)
+        elif isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            deepest = max(deepest, depth)
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return deepest
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    depth=st.integers(0, 45),
+    kinds=st.lists(st.sampled_from(["map", "seq"]), min_size=45, max_size=45),
+    flow=st.sampled_from([False, True, None]),
+    indent=st.integers(2, 4),
+)
+def test_the_cheap_depth_bound_never_lets_a_deep_text_pass(
+    depth: int, kinds: list[str], flow: bool | None, indent: int
+) -> None:
+    """Texts ``_may_nest_too_deep`` waves through are composed without counting: they must be shallow."""
+    text = "worker: w1\nnotes:\n  " + yaml.safe_dump(
+        nested(depth, "x", kinds), default_flow_style=flow, indent=indent, width=60
+    ).replace("\n", "\n  ")
+    text = text.rstrip(" ")
+    deep = depth_of(text) > MAX_DEPTH
+    if deep:
+        assert _may_nest_too_deep(text)
+    try:
+        parse_document(text.encode("utf-8"), "x.yaml")
+    except YamlProblem as problem:
+        assert deep and problem.message == TOO_DEEP
+    else:
+        assert not deep
 
 
 # --- reading: what is not *.yaml ---------------------------------------------------------------------
