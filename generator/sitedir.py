@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import ctypes
 import errno
-import fcntl
 import os
 import re
 import shutil
@@ -31,6 +30,11 @@ from pathlib import Path
 from .errors import UsageError
 from .fsguard import TEMPLATES
 
+try:
+    import fcntl
+except ImportError:  # Windows: no locks, so no proof that a build is gone, and swaps are not serialized
+    fcntl = None  # type: ignore[assignment]
+
 # Written into every built site: a later build replaces a non-empty folder only if this is there.
 MARKER = ".gridscore-site"
 MARKER_TEXT = "此文件夹由 gridscore build 生成，再次构建时会被整体替换。\n"
@@ -38,6 +42,10 @@ MARKER_TEXT = "此文件夹由 gridscore build 生成，再次构建时会被整
 # lock can be taken was left by a build that is gone.
 OWNER = ".gridscore-staging"
 _PROTECTED = ("records", "rubric", TEMPLATES, ".git")
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+# The signals that end a build: Ctrl+C raises KeyboardInterrupt already, the others are made to.
+_ENDING = {signal.SIGINT, signal.SIGTERM, *([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])}
 
 
 def site_target(root: Path, project: Path, site_dir: Path) -> Path:
@@ -49,6 +57,7 @@ def site_target(root: Path, project: Path, site_dir: Path) -> Path:
             f"站点文件夹 {shown} 是一个符号链接：构建会替换站点文件夹的全部内容，为免删除它指向的文件，"
             "gridscore 不写入符号链接。请删除这个链接，或用 --site-dir 另选一个文件夹"
         )
+    _refuse_linked_parents(root, target, shown)
     real = target.parent.resolve() / target.name
     for base in dict.fromkeys((root.resolve(), project.resolve())):
         if real == base or real in base.parents:
@@ -65,6 +74,22 @@ def site_target(root: Path, project: Path, site_dir: Path) -> Path:
                 )
     _check_replaceable(target, shown)
     return target
+
+
+def _refuse_linked_parents(root: Path, target: Path, shown: str) -> None:
+    """Inside the repository, no folder on the way to the site may be a symlink (a pull request can commit one)."""
+    try:
+        inside = target.parent.relative_to(root)
+    except ValueError:
+        return
+    folder = root
+    for part in inside.parts:
+        folder = folder / part
+        if folder.is_symlink():
+            raise UsageError(
+                f"站点文件夹 {shown} 的上级文件夹 {folder.relative_to(root).as_posix()} 是仓库里的一个符号链接："
+                "gridscore 不经由符号链接写入。请删除这个链接，或用 --site-dir 另选一个文件夹"
+            )
 
 
 def _check_replaceable(target: Path, shown: str) -> None:
@@ -134,8 +159,9 @@ class Staging:
 def _own(folder: Path) -> int:
     """Lock the build's folder as ours for as long as this process runs; the lock file appears already locked."""
     pending = folder / f"{OWNER}.new"
-    fd = os.open(pending, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
-    fcntl.flock(fd, fcntl.LOCK_EX)
+    fd = os.open(pending, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC, 0o600)
+    if fcntl is not None:
+        fcntl.flock(fd, fcntl.LOCK_EX)
     os.write(fd, f"gridscore build, pid {os.getpid()}\n".encode())
     os.rename(pending, folder / OWNER)
     return fd
@@ -143,6 +169,8 @@ def _own(folder: Path) -> int:
 
 def remove_stale(target: Path) -> None:
     """Remove the folders of builds into ``target`` that were killed (their lock is free); keep every other."""
+    if fcntl is None:
+        return
     pattern = re.compile(rf"\.{re.escape(target.name)}-[A-Za-z0-9_]{{8}}")
     try:
         with os.scandir(target.parent) as entries:
@@ -153,7 +181,7 @@ def remove_stale(target: Path) -> None:
         try:
             if not stat.S_ISDIR(os.lstat(folder).st_mode):
                 continue
-            fd = os.open(os.path.join(folder, OWNER), os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+            fd = os.open(os.path.join(folder, OWNER), os.O_RDONLY | _NOFOLLOW | _CLOEXEC | os.O_NONBLOCK)
         except OSError:
             continue  # not a build's folder, or one just being made
         try:
@@ -171,7 +199,10 @@ def remove_stale(target: Path) -> None:
 @contextmanager
 def _locked(folder: Path) -> Iterator[None]:
     """Hold an exclusive lock on ``folder`` itself: builds into it swap one after another."""
-    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    if fcntl is None:
+        yield
+        return
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | _CLOEXEC)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield
@@ -187,7 +218,7 @@ def _exchange(new: Path, target: Path) -> None:
     """Put ``new`` at ``target`` and the old ``target`` at ``new``: at once where Linux can, else by two renames."""
     try:
         renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
-    except (AttributeError, OSError):
+    except (AttributeError, OSError, TypeError):  # not glibc ≥ 2.28 (or not Linux)
         renameat2 = None
     if renameat2 is not None:
         done = renameat2(_AT_FDCWD, os.fsencode(new), _AT_FDCWD, os.fsencode(target), _RENAME_EXCHANGE)
@@ -211,7 +242,7 @@ def interruptible() -> Iterator[None]:
     def stop(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
 
-    saved = {number: signal.signal(number, stop) for number in (signal.SIGTERM, signal.SIGHUP)}
+    saved = {number: signal.signal(number, stop) for number in _ENDING if number != signal.SIGINT}
     try:
         yield
     finally:
@@ -222,11 +253,10 @@ def interruptible() -> Iterator[None]:
 @contextmanager
 def _signals_held() -> Iterator[None]:
     """Defer SIGINT, SIGTERM and SIGHUP while cleaning up (delivered after, when they still end the process)."""
-    held = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
-    if threading.current_thread() is not threading.main_thread():
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "pthread_sigmask"):
         yield
         return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _ENDING)
     try:
         yield
     finally:

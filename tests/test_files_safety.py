@@ -388,6 +388,18 @@ def test_a_site_folder_that_is_a_symlink_is_refused_and_its_target_untouched(rep
     assert sorted(p.name for p in repo.root.iterdir()) == [".gridscore-cache", "_site", "records", "rubric"]
 
 
+def test_a_symlinked_folder_on_the_way_to_the_site_is_refused(repo: Repo, victim: Path) -> None:
+    repo.record("w1", "2026-03")
+    (repo.root / "out").symlink_to(victim)
+    run = repo.run("build", "--site-dir", str(repo.root / "out/site"))
+    assert run.code == 1
+    assert run.lines == [
+        f"错误：站点文件夹 {repo.root / 'out/site'} 的上级文件夹 out 是仓库里的一个符号链接："
+        "gridscore 不经由符号链接写入。请删除这个链接，或用 --site-dir 另选一个文件夹"
+    ]
+    assert not (victim / "site").exists()
+
+
 @pytest.mark.parametrize(
     ("site_dir", "name"),
     [("records", "records"), ("records/2026", "records"), ("rubric", "rubric"), (".git/site", ".git")],
