@@ -1,8 +1,9 @@
 """Build the static site: gather everything, render it, then run the real MkDocs.
 
 Two phases: if loading, validating, scoring or rendering fails, nothing is
-written. MkDocs builds into a fresh folder that replaces the old site only
-when the build succeeded, so a failed build never leaves a half-built site.
+written. MkDocs builds into a fresh folder of this build's own that replaces the
+old site only when the build succeeded, so a failed build never leaves a
+half-built site (see ``sitedir`` for where a build may write).
 """
 
 from __future__ import annotations
@@ -10,15 +11,16 @@ from __future__ import annotations
 import html
 import logging
 import os
+import posixpath
 import shutil
-import tempfile
 import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from .errors import GridscoreError, UsageError
+from .errors import GridscoreError, InvalidInput, Problem, UsageError
+from .fsguard import MKDOCS, MKDOCS_MAX_BYTES, TEMPLATE_MAX_BYTES, FileProblem, check_project, read_regular, walk
 from .progress import Progress
 from .render import (
     FRAGMENT_SUFFIX,
@@ -32,9 +34,10 @@ from .render import (
 )
 from .seal import checked_results
 from .site import Audience, Site, gather_site
+from .sitedir import Staging, interruptible, site_target
 
 CHINA = timezone(timedelta(hours=8))
-DOCS_BUILD = ".docs_build"
+DOCS_BUILD = ".docs_build"  # gridscore serve's docs folder (a build uses a folder of its own)
 PACKAGE_PROJECT = Path(__file__).resolve().parent.parent
 
 
@@ -64,8 +67,12 @@ def build_date() -> date:
 
 
 def project_dir(root: Path) -> Path:
-    """Where mkdocs.yml and site_templates/ live: the repository, or the project shipped with gridscore."""
-    if (root / "mkdocs.yml").is_file() and (root / TEMPLATES).is_dir():
+    """Where mkdocs.yml and site_templates/ live: the repository, or the project shipped with gridscore.
+
+    A repository that has both (even as something else than a file and a folder) uses its own:
+    ``check_project`` then says what is wrong with them rather than quietly using others.
+    """
+    if os.path.lexists(root / MKDOCS) and os.path.lexists(root / TEMPLATES):
         return root
     if (PACKAGE_PROJECT / "mkdocs.yml").is_file() and (PACKAGE_PROJECT / TEMPLATES).is_dir():
         return PACKAGE_PROJECT
@@ -76,58 +83,107 @@ def render_site(root: Path, audience: Audience, today: date) -> tuple[Site, dict
     """Load, validate, score and render everything for ``audience``; write nothing."""
     dataset, results = checked_results(root)
     project = project_dir(root)
+    refused = check_project(project)  # before Jinja or MkDocs opens any of it
+    if refused:
+        raise InvalidInput(refused)
     site = gather_site(dataset, results, audience, today)
     pages = render_pages(site, environment(project), html_environment(project))
     files = {path: text.encode("utf-8") for path, text in pages}
     files.update(data_files(site, results))
     files["notices/feed.xml"] = rss_feed(site, _site_url(project))
-    for asset in sorted((project / TEMPLATES / "assets").glob("*")):
-        files[f"assets/{asset.name}"] = asset.read_bytes()
+    files.update(_assets(project))
     return site, files
+
+
+def _assets(project: Path) -> dict[str, bytes]:
+    """site_templates/assets/, copied into the site as they are (regular files only, see check_project)."""
+    folder = project / TEMPLATES / "assets"
+    if not folder.is_dir():
+        return {}
+    found = walk(str(folder), f"{TEMPLATES}/assets", lambda name: None, hidden=True)
+    assets = {}
+    for path in found.files:
+        relative = os.path.relpath(path, folder).replace(os.sep, "/")
+        try:
+            assets[f"assets/{relative}"] = read_regular(path, TEMPLATE_MAX_BYTES)
+        except (FileProblem, OSError) as error:  # changed since check_project looked
+            message = error.message if isinstance(error, FileProblem) else f"无法读取文件（{error.strerror}）"
+            found.problems.append(Problem(f"{TEMPLATES}/assets/{relative}", 1, message))
+    if found.problems:
+        raise InvalidInput(found.problems)
+    return assets
 
 
 def build(root: Path, audience: Audience, site_dir: Path | None = None) -> BuildReport:
     started = time.perf_counter()
-    today = build_date()
-    site, files = render_site(root, audience, today)
-    project = project_dir(root)
-    target = (site_dir or root / ("site" if audience == "public" else "site-internal")).resolve()
-
-    docs_dir = root / DOCS_BUILD / audience
-    staging_parent = target.parent
-    staging_parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=staging_parent))
-    staging.chmod(0o755)  # mkdtemp makes it private; a web server must be able to read the site
-    pages = len(site.pages)
-    try:
-        write_docs(docs_dir, files)
-        # MkDocs needs only the docs folder and the nav from here on: let the records, results
-        # and rendered pages go (a county's are hundreds of MiB) before it holds every page.
-        del files
-        site.pages.clear()
-        run_mkdocs(project, docs_dir, staging, site, today)
-        replace_dir(staging, target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    total = sum(path.stat().st_size for path in target.rglob("*") if path.is_file())
-    count = sum(1 for path in target.rglob("*") if path.is_file())
+    with interruptible():
+        today = build_date()
+        site, files = render_site(root, audience, today)
+        project = project_dir(root)
+        target = site_target(root, project, site_dir or root / ("site" if audience == "public" else "site-internal"))
+        pages = len(site.pages)
+        staging = Staging(target)
+        try:
+            write_docs(staging.docs, files)
+            # MkDocs needs only the docs folder and the nav from here on: let the records, results
+            # and rendered pages go (a county's are hundreds of MiB) before it holds every page.
+            del files
+            site.pages.clear()
+            run_mkdocs(project, staging.docs, staging.site, site, today)
+            staging.mark()
+            count, total = _measure(staging.site)  # before the swap: a concurrent build may replace it after
+            staging.swap()
+        finally:
+            staging.remove()
     return BuildReport(audience, target, pages, count, total, time.perf_counter() - started)
 
 
+def _measure(folder: Path) -> tuple[int, int]:
+    """How many files the site has and their bytes."""
+    count = total = 0
+    for dirpath, _, filenames in os.walk(folder):
+        for name in filenames:
+            count += 1
+            total += os.lstat(os.path.join(dirpath, name)).st_size
+    return count, total
+
+
+class UnsafePath(Exception):
+    """A generated file's path leaves the docs folder: a bug (identifiers are checked when loading)."""
+
+
 def write_docs(docs_dir: Path, files: dict[str, bytes]) -> None:
-    """Lay out the generated docs folder afresh (it is git-ignored and rebuilt every time).
+    """Lay out the generated docs folder afresh (rebuilt every time), each file confined to it.
 
     Pages' HTML fragments go to a folder beside it, so MkDocs does not publish them as files.
     """
     fragments = fragments_dir(docs_dir)
+    for folder in (docs_dir.parent, docs_dir, fragments):
+        if folder.is_symlink():
+            raise UsageError(f"{folder} 是一个符号链接：gridscore 不在符号链接里生成文件，请删除它")
     for folder in (docs_dir, fragments):
         if folder.exists():
             shutil.rmtree(folder)
     for relative, content in sorted(files.items()):
-        path = (fragments if relative.endswith(FRAGMENT_SUFFIX) else docs_dir) / relative
+        base = fragments if relative.endswith(FRAGMENT_SUFFIX) else docs_dir
+        path = base / confined(relative)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content)
+
+
+def confined(relative: str) -> str:
+    """``relative`` if it names a file inside the folder it is written to; else ``UnsafePath``."""
+    parts = relative.split("/")
+    if (
+        not relative
+        or "\0" in relative
+        or any(sep in relative for sep in (os.sep, os.altsep) if sep and sep != "/")
+        or posixpath.isabs(relative)
+        or any(part in ("", ".", "..") for part in parts)
+        or posixpath.normpath(relative) != relative
+    ):
+        raise UnsafePath(f"生成的文件路径“{relative}”不在站点文件夹内，已停止构建")
+    return relative
 
 
 def mkdocs_config(project: Path, docs_dir: Path, site_dir: Path, site: Site, **overrides: Any) -> Any:
@@ -190,25 +246,12 @@ def quiet_jieba() -> None:
     jieba.setLogLevel(logging.WARNING)
 
 
-def replace_dir(new: Path, target: Path) -> None:
-    """Swap the freshly built site in place of the old one."""
-    if target.exists():
-        old = target.with_name(f".{target.name}-old")
-        if old.exists():
-            shutil.rmtree(old)
-        target.rename(old)
-        new.rename(target)
-        shutil.rmtree(old)
-    else:
-        new.rename(target)
-
-
 def _site_url(project: Path) -> str | None:
     import yaml
 
     try:
-        data = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError):
+        data = yaml.safe_load(read_regular(project / MKDOCS, MKDOCS_MAX_BYTES).decode("utf-8"))
+    except (FileProblem, OSError, UnicodeDecodeError, yaml.YAMLError):
         return None
     url = data.get("site_url") if isinstance(data, dict) else None
     return url if isinstance(url, str) and url else None

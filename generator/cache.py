@@ -11,7 +11,8 @@ Deleting the folder is always safe.
 The cache holds pickles, and unpickling runs code: a shard is read only if it
 carries a MAC made with this machine's own key (kept outside the repository, in
 the user's cache folder). A ``.gridscore-cache`` committed to a pull request,
-or written by anyone else, is ignored rather than trusted.
+or written by anyone else, is ignored rather than trusted; one that is a symlink
+(or holds symlinks) is neither read nor written through.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import hashlib
 import hmac
 import os
 import pickle
+import stat
 import sys
 import tempfile
 from collections.abc import Iterable
@@ -27,8 +29,11 @@ from pathlib import Path
 
 import pydantic
 
+from .fsguard import read_regular
+
 CACHE_DIR = ".gridscore-cache"
 _FORMAT = 2
+_SHARD_MAX_BYTES = 1024 * 1024 * 1024  # a month of a city (30,000 records) is about 40 MB
 
 _code_hash: str | None = None
 
@@ -96,21 +101,29 @@ class FileCache:
         self.shards: dict[str, dict[str, tuple[bytes, bytes]]] = {}
         self.dirty: set[str] = set()
         self.stale: list[Path] = []  # shard files of another version, unsigned or unreadable
-        self.key = machine_key()
+        self.key = machine_key() if _real_folder(self.folder) else None
         if self.key is None:
-            return  # no key, no cache: nothing is read, nothing is written
-        for path in sorted(self.folder.glob("files-*.pickle")):
+            return  # no key (or a cache folder that is a symlink), no cache: nothing is read, nothing is written
+        for path in self._shard_files():
             try:
-                signed = path.read_bytes()
+                signed = read_regular(path, _SHARD_MAX_BYTES)
                 mac, payload = signed[:_MAC_SIZE], signed[_MAC_SIZE:]
                 if hmac.compare_digest(mac, _mac(self.key, payload)):
                     stored = pickle.loads(payload)  # noqa: S301 - signed with this machine's key
                     if stored["fingerprint"] == self.fingerprint and path.name == _shard_file(stored["shard"]):
                         self.shards[stored["shard"]] = stored["entries"]
                         continue
-            except Exception:  # noqa: BLE001, S110 - an unreadable shard is an empty one
+            except Exception:  # noqa: BLE001, S110 - an unreadable shard (a symlink, too big) is an empty one
                 pass
             self.stale.append(path)
+
+    def _shard_files(self) -> list[Path]:
+        try:
+            with os.scandir(self.folder) as entries:
+                names = [entry.name for entry in entries if entry.name.startswith("files-")]
+        except OSError:
+            return []
+        return [self.folder / name for name in sorted(names) if name.endswith(".pickle")]
 
     def get(self, name: str, key: bytes) -> bytes | None:
         entry = self.shards.get(_shard(name), {}).get(name)
@@ -142,9 +155,15 @@ class FileCache:
             if not self.dirty:
                 return
             self.folder.mkdir(exist_ok=True)
-            ignore = self.folder / ".gitignore"
-            if not ignore.exists():
-                ignore.write_text("# gridscore's cache: safe to delete\n*\n", encoding="utf-8")
+            if not _real_folder(self.folder):
+                return
+            try:
+                fd = os.open(self.folder / ".gitignore", os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+            except FileExistsError:
+                pass
+            else:
+                with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                    handle.write("# gridscore's cache: safe to delete\n*\n")
             for shard in sorted(self.dirty):
                 entries = self.shards[shard]
                 target = self.folder / _shard_file(shard)
@@ -164,6 +183,16 @@ class FileCache:
                     raise
         except OSError:
             return
+
+
+def _real_folder(folder: Path) -> bool:
+    """The cache folder is usable: missing (it will be made) or a real folder, not a symlink to one."""
+    try:
+        return stat.S_ISDIR(os.lstat(folder).st_mode)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
 
 
 def _shard(name: str) -> str:

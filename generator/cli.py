@@ -264,7 +264,7 @@ def seal(root: Path, period: str) -> None:
 @click.option("--audience", type=AUDIENCE, default="public", show_default=True, help="public 公开版；internal 内部版")
 @click.option(
     "--site-dir",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),  # what may be a site folder is build's to say (sitedir.site_target)
     default=None,
     help="站点输出目录（默认 site/ 或 site-internal/）",
 )

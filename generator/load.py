@@ -24,6 +24,7 @@ from pydantic import BaseModel, ValidationError
 
 from .cache import FileCache, digest
 from .errors import Problem, display_path
+from .fsguard import DIRECTORY, FileProblem, Listing, check_project, folder_problem, read_regular, walk
 from .messages import did_you_mean, show, translate
 from .models import AnnualReview, Event, MonthlyRecord, Notice, Organization, Seal
 from .periods import Month
@@ -118,6 +119,7 @@ class Repository:
     organizations: list[OrganizationFile] = field(default_factory=list)  # while loading files one by one
     problems: list[Problem] = field(default_factory=list)
     rubric_failed: bool = False  # a broken rubric: records are not checked against the others
+    rubric_bytes: list[tuple[str, bytes]] = field(default_factory=list)  # every rubric file read, by name
 
     def rubric_for(self, month: Month) -> Rubric | None:
         return rubric_in_force(self.rubrics, month)
@@ -136,14 +138,66 @@ def load_repository(root: Path) -> Repository:
     """Read and type every data file under ``root``; problems are collected, not raised."""
     repo = Repository(root=root)
     records_dir = root / RECORDS
+    linked = folder_problem(str(records_dir), RECORDS)
+    if linked is not None:
+        repo.problems.append(linked)
+        return repo
     if not records_dir.is_dir():
         repo.problems.append(Problem(RECORDS, 0, "找不到 records 文件夹：请在考评仓库的根目录运行，或用 --root 指定"))
         return repo
     _load_rubrics(repo)
-    if not (records_dir / ORGANIZATION).is_file():
+    repo.problems += check_project(root)  # what the build reads besides the data: check refuses it first
+    listing = walk(str(records_dir), RECORDS, _data_file, _data_folder)
+    repo.problems += listing.problems
+    if not os.path.lexists(records_dir / ORGANIZATION):
         repo.problems.append(Problem(f"{RECORDS}/{ORGANIZATION}", 0, "缺少组织信息文件 organization.yaml"))
-    _load_data_files(repo, _yaml_files(records_dir))  # organization.yaml among them
+    _load_data_files(repo, listing.files)  # organization.yaml among them
     return repo
+
+
+def _data_file(name: str) -> str | None:
+    """records/ holds .yaml data and nothing that looks like data in another form (a .md note is fine)."""
+    if name.endswith(".yaml"):
+        return None
+    lower = name.lower()
+    if ".yaml" in lower or ".yml" in lower:
+        return _misnamed(name)
+    if lower.endswith(".md"):
+        return ""
+    if lower.endswith((".xlsx", ".xlsm", ".xls", ".et", ".ods", ".csv")):
+        return (
+            "records/ 里只能放 .yaml 数据文件，表格不会被读取：请用 gridscore import 把它转换为 .yaml 记录，"
+            "再把表格移出 records/"
+        )
+    return (
+        "records/ 里只能放 .yaml 数据文件（说明文字可写在 .md 文件里），gridscore 不读取这个文件："
+        "如果是考评数据，请改写为 .yaml 文件；否则请移出 records/"
+    )
+
+
+def _misnamed(name: str) -> str:
+    """A file named almost like YAML data: gridscore reads only ``*.yaml``, so it would be left out unseen."""
+    lower = name.lower()
+    if lower.endswith(".yml"):
+        return "请使用 .yaml 扩展名（不是 .yml）"
+    if lower.endswith(".yaml"):
+        return f"扩展名须为小写的 .yaml，否则 gridscore 不读取这个文件：请改名为“{name[:-5]}.yaml”"
+    base = name[: min(at for at in (lower.find(".yaml"), lower.find(".yml")) if at >= 0)]
+    return (
+        f"文件名须以 .yaml 结尾，否则 gridscore 不读取这个文件（其中的内容不会计入）："
+        f"如果是数据，请改名为“{base}.yaml”；如果是备份或副本，请删除"
+    )
+
+
+def _data_folder(name: str) -> str | None:
+    return DIRECTORY if name.lower().endswith((".yaml", ".yml")) else None
+
+
+def _limit(name: str) -> int:
+    """The size limit of a file of records/ (``name`` relative to the root): the unit-wide files get more."""
+    if name == f"{RECORDS}/{ORGANIZATION}" or (name.startswith(f"{RECORDS}/{SEALS}/") and name.count("/") == 2):
+        return UNIT_MAX_BYTES
+    return MAX_BYTES
 
 
 # A county has tens of thousands of records: parse the changed ones on every core.
@@ -200,8 +254,7 @@ def _load_data_files(repo: Repository, paths: list[str]) -> None:
 
 def _cache_context(repo: Repository) -> list[bytes]:
     """What outcomes depend on besides a file's bytes: the rubric files (valid or not)."""
-    folder = repo.root / RUBRICS
-    context = [path.name.encode() + b"\0" + path.read_bytes() for path in sorted(folder.glob("*.yaml"))]
+    context = [name.encode() + b"\0" + raw for name, raw in repo.rubric_bytes]
     return [*context, b"rubric failed" if repo.rubric_failed else b"rubric ok"]
 
 
@@ -266,8 +319,9 @@ def _process_span(span: tuple[int, int]) -> list[tuple[int, bytes, bytes, bool]]
 def _read_cached(cache: FileCache | None, file: _File) -> tuple[bytes, bytes, bytes | None] | Outcome:
     """The file's bytes, their digest and the cached outcome for them if any; or the problem reading it."""
     try:
-        with open(file.path, "rb") as handle:
-            raw = handle.read()
+        raw = read_regular(file.path, _limit(file.name))
+    except FileProblem as problem:
+        return Outcome(None, [Problem(file.name, 1, problem.message)])
     except OSError as error:
         return Outcome(None, [_unreadable(file.name, error)])
     key = digest(raw)
@@ -305,24 +359,19 @@ def _pickled(outcome: Outcome) -> bytes:
     return pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _yaml_files(folder: Path) -> list[str]:
-    """Every YAML file under ``folder``, in a stable order (strings: a county has tens of thousands)."""
-    found: list[str] = []
-    for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames):
-            if name.endswith((".yaml", ".yml")) and not name.startswith("."):
-                found.append(os.path.join(dirpath, name))
-    return found
-
-
 def _load_rubrics(repo: Repository) -> None:
     folder = repo.root / RUBRICS
-    paths = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
-    if not paths:
-        repo.problems.append(Problem(RUBRICS, 0, "找不到考评标准：rubric 文件夹里至少要有一个 .yaml 文件"))
+    linked = folder_problem(str(folder), RUBRICS)
+    listing = walk(str(folder), RUBRICS, _rubric_file, _rubric_folder) if folder.is_dir() else Listing()
+    refused = ([linked] if linked is not None else []) + listing.problems
+    if refused:
+        repo.problems += refused
+        repo.rubric_failed = True
+    if not listing.files:
+        if not refused:
+            repo.problems.append(Problem(RUBRICS, 0, "找不到考评标准：rubric 文件夹里至少要有一个 .yaml 文件"))
         return
-    for path in paths:
+    for path in map(Path, listing.files):
         doc = _read(repo, path)
         rubric = _validate(repo, doc, Rubric) if doc is not None else None
         problems = check_rubric(rubric, doc) if rubric is not None and doc is not None else []
@@ -558,12 +607,30 @@ def _relative(path: Path | str, root: Path) -> str:
     return display_path(Path(path), root)
 
 
-def _read(repo: Repository, path: Path, limit: int = MAX_BYTES) -> Document | None:
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        repo.problems.append(_unreadable(_relative(path, repo.root), error))
+def _rubric_file(name: str) -> str | None:
+    """rubric/ holds the editions as ``*.yaml``; a file named almost so is an error, anything else is left alone."""
+    if name.endswith(".yaml"):
         return None
+    lower = name.lower()
+    return _misnamed(name) if ".yaml" in lower or ".yml" in lower else ""
+
+
+def _rubric_folder(name: str) -> str:
+    return DIRECTORY if name.lower().endswith((".yaml", ".yml")) else ""  # editions are not kept in subfolders
+
+
+def _read(repo: Repository, path: Path, limit: int = MAX_BYTES) -> Document | None:
+    """Read and parse one rubric file (kept, valid or not, for the cache's fingerprint)."""
+    shown = _relative(path, repo.root)
+    try:
+        raw = read_regular(path, limit)
+    except FileProblem as problem:
+        repo.problems.append(Problem(shown, 1, problem.message))
+        return None
+    except OSError as error:
+        repo.problems.append(_unreadable(shown, error))
+        return None
+    repo.rubric_bytes.append((path.name, raw))
     return _parse(repo, path, raw, limit)
 
 

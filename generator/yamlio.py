@@ -17,11 +17,16 @@ from typing import Any
 import yaml
 
 from .errors import Problem
+from .fsguard import FileProblem, read_regular, too_big
 
 MAX_BYTES = 1024 * 1024
 # organization.yaml and the seals list every worker of the unit: a city's (30,000 workers)
 # organization is about 5 MB, a month's seal about 2.5 MB. They get a larger limit than a record.
 UNIT_MAX_BYTES = 64 * 1024 * 1024
+# Our data nests 8 levels deep at most (the rubric). libyaml composes nodes recursively, in C,
+# calling back into Python at each level: 100,000 nested "[" in a 1 MiB file crash the process.
+MAX_DEPTH = 32
+TOO_DEEP = "YAML 格式错误：嵌套层级过深，无法读取"
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -71,7 +76,11 @@ class Document:
         if self.text is None:
             if self.source is None:
                 return ""
-            self.text = decode(Path(self.source).read_bytes(), limit=None)  # already accepted once
+            try:
+                raw = read_regular(self.source, UNIT_MAX_BYTES)  # accepted once: read the same way again
+            except (FileProblem, OSError):
+                raw = b""  # changed since: no line to name but the first
+            self.text = decode(raw, limit=None)
         return self.text
 
     def problem(self, loc: Sequence[str | int], message: str) -> Problem:
@@ -124,7 +133,10 @@ class Document:
 
 def read_document(path: Path, display: str, limit: int = MAX_BYTES) -> Document:
     """Load one file or raise ``YamlProblem`` saying what is wrong and where."""
-    raw = path.read_bytes()
+    try:
+        raw = read_regular(path, limit)
+    except FileProblem as problem:
+        raise YamlProblem(1, problem.message) from None
     doc = parse_document(raw, display, limit)
     doc.source = path
     return doc
@@ -145,18 +157,17 @@ def parse_document(raw: bytes, display: str, limit: int = MAX_BYTES) -> Document
         raise YamlProblem(1, f"YAML 格式错误：{error}") from None
     except ValueError as error:  # libyaml's own depth limit, among others
         raise YamlProblem(1, f"YAML 格式错误：{error}") from None
-    except RecursionError:
-        raise YamlProblem(1, "YAML 嵌套层级过深，无法读取") from None
+    except _TooDeep:
+        raise YamlProblem(_too_deep_line(text), TOO_DEEP) from None
+    except RecursionError:  # never expected (see _may_nest_too_deep), but never a traceback either
+        raise YamlProblem(1, TOO_DEEP) from None
     return Document(display, text, data)
 
 
 def decode(raw: bytes, limit: int | None = MAX_BYTES) -> str:
     """Decode UTF-8 (a BOM is fine) or explain which encoding it seems to be."""
     if limit is not None and len(raw) > limit:
-        size = f"{limit // (1024 * 1024)} MiB"
-        raise YamlProblem(
-            1, f"文件大小为 {len(raw):,} 字节，超过了单个文件 {size}（{limit:,} 字节）的上限，请检查是否放错了文件"
-        )
+        raise YamlProblem(1, too_big(len(raw), limit))
     if raw.startswith(_UTF8_BOM):
         raw = raw[len(_UTF8_BOM) :]
     elif raw.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(raw):
@@ -222,7 +233,7 @@ _YAML_ERRORS: tuple[tuple[str, str, bool], ...] = (
     ("found unknown directive name", "不支持以 % 开头的 YAML 指令，请删除这一行", False),
     ("while scanning an alias", "“*”后面缺少名称；如果是普通文字，请加引号", False),
     ("while scanning an anchor", "“&”后面缺少名称；如果是普通文字，请加引号", False),
-    ("exceeded maximum nesting depth", "嵌套层级过深，无法读取", False),
+    ("exceeded maximum nesting depth", "嵌套层级过深，无法读取", False),  # libyaml ≥ 0.2.5's own limit
     ("expected <block end>", "缩进不对，请检查这一行与上一行是否对齐", False),
 )
 
@@ -262,6 +273,10 @@ _SEQ = "tag:yaml.org,2002:seq"
 _TAG_CACHE_SIZE = 50_000
 
 
+class _TooDeep(Exception):
+    """Nodes nest deeper than MAX_DEPTH (raised while composing, before the recursion goes further)."""
+
+
 class _StrictLoader(_BaseLoader):  # type: ignore[misc, valid-type]
     """libyaml's parser with a memoized resolver (the same words recur in every record)."""
 
@@ -280,13 +295,69 @@ class _StrictLoader(_BaseLoader):  # type: ignore[misc, valid-type]
         return _MAP if kind is yaml.MappingNode else _SEQ
 
 
+class _CountingLoader(_StrictLoader):
+    """The same, counting how deep it is: for a text that ``_may_nest_too_deep``."""
+
+    _depth = 0
+
+    # The composer calls these around every node it composes (about a tenth of the cost of composing).
+    def descend_resolver(self, current_node: yaml.Node | None, current_index: Any) -> None:
+        self._depth += 1
+        if self._depth > MAX_DEPTH:
+            raise _TooDeep
+
+    def ascend_resolver(self) -> None:
+        self._depth -= 1
+
+
 def _load(text: str) -> Any:
-    loader = _StrictLoader(text)
+    loader = (_CountingLoader if _may_nest_too_deep(text) else _StrictLoader)(text)
     try:
         node = loader.get_single_node()
     finally:
         loader.dispose()
     return None if node is None else _construct(node)
+
+
+_INDENT = 8
+_DEEP_LINE = "\n" + " " * _INDENT
+
+
+def _may_nest_too_deep(text: str) -> bool:
+    """Whether nodes in ``text`` may nest deeper than MAX_DEPTH; False is certain, and cheap to tell.
+
+    Going down a chain of nested block collections, each step is either on the same line,
+    after a "- " or "? " indicator, or onto a later line indented at least as far (a
+    sequence may sit at its key's indentation), and the step after such a level one is
+    indented further. With every line indented less than ``_INDENT`` spaces, block
+    collections nest at most ``2 * _INDENT`` levels plus one per indicator; a flow
+    collection adds one per bracket, the root and a scalar one each. Records pass in a
+    few microseconds; organization.yaml, seals and rubrics are counted while composing.
+    """
+    if _DEEP_LINE in text or text.startswith(" " * _INDENT):
+        return True
+    # Tabs, and line breaks other than \n, would upset the count of indentation: count those texts.
+    if "\t" in text or "\r" in text or "\x85" in text or "\u2028" in text or "\u2029" in text:
+        return True
+    steps = text.count("- ") + text.count("? ") + text.count("[") + text.count("{")
+    return steps + 2 * _INDENT + 2 > MAX_DEPTH
+
+
+def _too_deep_line(text: str) -> int:
+    """The line where nodes first nest deeper than MAX_DEPTH (the parser's events keep no stack in Python)."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_BaseLoader):
+            if isinstance(event, yaml.ScalarEvent | yaml.AliasEvent | yaml.CollectionStartEvent):
+                if depth + 1 > MAX_DEPTH:
+                    return event.start_mark.line + 1
+                if isinstance(event, yaml.CollectionStartEvent):
+                    depth += 1
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        pass
+    return 1
 
 
 def _construct(node: yaml.Node) -> Any:

@@ -152,9 +152,17 @@ def test_an_unreadable_file_is_reported_and_not_cached(
     if parallel:
         monkeypatch.setattr(generator.load, "PARALLEL_FROM", 10)
     broken = "records/2026/10/chaoyang/wg-0399.yaml"
-    (sample / broken).symlink_to(sample / "records/nowhere.yaml")  # listed, but cannot be opened
+    (sample / broken).write_text("worker: wg-0399\n", encoding="utf-8")  # listed, but cannot be opened
+    read_regular = generator.load.read_regular
+
+    def unreadable(path: str, limit: int) -> bytes:  # tests run as root, who may open any file
+        if str(path).endswith(broken):
+            raise PermissionError(13, "Permission denied", str(path))
+        return read_regular(path, limit)
+
+    monkeypatch.setattr(generator.load, "read_regular", unreadable)
     for _ in range(2):
         computed.clear()
         code, _, err = check(sample)
-        assert code == 1 and f"{broken}:1: 无法读取文件：文件无法打开" in err, err
+        assert code == 1 and f"{broken}:1: 无法读取文件：没有读取权限（Permission denied）" in err, err
         assert broken not in computed
