@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import re
 import shutil
 import subprocess
@@ -22,10 +23,12 @@ from pathlib import Path
 from typing import Any
 
 from .errors import GridscoreError, InvalidInput, Problem, one_line
+from .fsguard import FileProblem, read_regular
 from .periods import Month, Period, Year
 from .results import Results
 from .seal import differences, figures, notices_without_seals, pending_corrections, verify_seals
 from .validate import Dataset, load_dataset
+from .yamlio import UNIT_MAX_BYTES
 
 MARKER = "<!-- gridscore-diff -->"
 TRACKED = ("records", "rubric")
@@ -74,14 +77,23 @@ def load_side(root: Path, label: str) -> Side:
 
 
 def _hashes(root: Path) -> dict[str, str]:
+    """A digest of every file under the tracked folders; a link or special file is named, never followed."""
     found: dict[str, str] = {}
     for top in TRACKED:
         folder = root / top
-        if not folder.is_dir():
+        if folder.is_symlink() or not folder.is_dir():
             continue
-        for path in sorted(folder.rglob("*")):
-            if path.is_file() and not any(part.startswith(".") for part in path.relative_to(root).parts):
-                found[path.relative_to(root).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+        for dirpath, dirnames, filenames in os.walk(folder):  # never descends into a linked folder
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            for name in sorted(filenames):
+                if name.startswith("."):
+                    continue
+                path = Path(dirpath) / name
+                try:
+                    digest = hashlib.sha256(read_regular(path, UNIT_MAX_BYTES)).hexdigest()
+                except (FileProblem, OSError) as error:  # check reports it; the report only sees it changed
+                    digest = "unreadable: " + str(error)
+                found[path.relative_to(root).as_posix()] = digest
     return found
 
 
