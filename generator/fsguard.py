@@ -42,9 +42,11 @@ _OPEN_FLAGS = (
 class FileProblem(Exception):
     """The path is not a file gridscore may read; ``message`` says why, in Chinese."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, mode: int | None = None, size: int | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.mode = mode  # what the path is, when it is not a regular file
+        self.size = size  # how big it is, when it is too big
 
 
 def too_big(size: int, limit: int) -> str:
@@ -61,15 +63,15 @@ def read_regular(path: str | os.PathLike[str], limit: int) -> bytes:
     except OSError as error:
         message = describe(path)  # a symlink (ELOOP), a missing file, ...: say what is there
         if message is not None:
-            raise FileProblem(message) from None
+            raise FileProblem(message, mode=os.lstat(path).st_mode) from None
         raise error from None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise FileProblem(_kind_message(info.st_mode, path))
+            raise FileProblem(_kind_message(info.st_mode, path), mode=info.st_mode)
         size = info.st_size
         if size > limit:
-            raise FileProblem(too_big(size, limit))
+            raise FileProblem(too_big(size, limit), size=size)
         raw = os.read(fd, size + 1)  # one read for a file that did not change since fstat
         if len(raw) == size:
             return raw
@@ -79,7 +81,7 @@ def read_regular(path: str | os.PathLike[str], limit: int) -> bytes:
             parts.append(raw)
             total += len(raw)
             if total > limit:
-                raise FileProblem(too_big(total, limit))
+                raise FileProblem(too_big(total, limit), size=total)
         return b"".join(parts)
     finally:
         os.close(fd)

@@ -27,6 +27,7 @@ from pathlib import Path
 from pyexpat import ExpatError, ParserCreate
 from typing import Any
 
+from . import fsguard
 from .errors import GridscoreError
 
 MiB = 1024 * 1024
@@ -106,7 +107,6 @@ def _kind(mode: int) -> str:
 
 def read_regular(path: Path, limit: int) -> bytes:
     """The bytes of ``path``: a regular file (not a link to one) of at most ``limit`` bytes, checked before reading."""
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
         mode = os.lstat(path).st_mode
     except FileNotFoundError:
@@ -116,25 +116,13 @@ def read_regular(path: Path, limit: int) -> bytes:
     if not stat.S_ISREG(mode):  # before opening: opening a device or FIFO can itself do something
         raise FileRefused(f"不是普通文件，而是{_kind(mode)}")
     try:
-        descriptor = os.open(path, flags | getattr(os, "O_CLOEXEC", 0))
-    except OSError as error:  # replaced by a link since lstat (ELOOP), or unreadable
+        return fsguard.read_regular(path, limit)
+    except fsguard.FileProblem as problem:  # replaced since lstat, or too big: said in this module's words
+        if problem.size is not None:
+            raise FileRefused(f"文件有 {_bytes(problem.size)}，超过上限 {_size(limit)}（{_bytes(limit)}）") from None
+        raise FileRefused(f"不是普通文件，而是{_kind(problem.mode or 0)}") from None
+    except OSError as error:
         raise FileRefused(f"无法读取（{error.strerror}）") from None
-    try:
-        status = os.fstat(descriptor)
-        if not stat.S_ISREG(status.st_mode):
-            raise FileRefused(f"不是普通文件，而是{_kind(status.st_mode)}")
-        if status.st_size > limit:
-            raise FileRefused(f"文件有 {_bytes(status.st_size)}，超过上限 {_size(limit)}（{_bytes(limit)}）")
-        chunks: list[bytes] = []
-        total = 0
-        while chunk := os.read(descriptor, min(MiB, limit + 1 - total)):
-            chunks.append(chunk)
-            total += len(chunk)
-            if total > limit:  # grew while being read
-                raise FileRefused(f"文件超过上限 {_size(limit)}")
-        return b"".join(chunks)
-    finally:
-        os.close(descriptor)
 
 
 def unsafe_folder(root: Path, path: Path) -> str | None:
