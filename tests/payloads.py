@@ -33,6 +33,11 @@ class Payload:
     group: str  # the context it attacks: html, attr_list, markdown, template, formula, xml, report, entity
     text: str
 
+    @property
+    def active(self) -> bool:
+        """Whether it runs script, loads or links if it reaches a page unescaped (the rest garble the text)."""
+        return self.group in ("html", "attr_list", "xml") or bool(re.search(r"\]\(|<", self.text))
+
 
 def _payloads(group: str, *texts: str) -> list[Payload]:
     return [Payload(group, text) for text in texts]
@@ -178,6 +183,8 @@ BODY_LINES: list[Payload] = [
         "<javascript:alert(1)>",
         "[引用链接][ref]",
         "[ref]: javascript:alert(1)",
+        "[文件](file:///etc/passwd)",
+        "[下载](ftp://0.0.0.0/x)",
     ),
     *_payloads(
         "html",
@@ -214,6 +221,24 @@ BODY_ALLOWED = """\
 | --- | --- |
 | a | b |
 """
+
+# Links a body may hold, or that check must refuse: whichever check accepts, build must build (check ⊇ build).
+BODY_LINKS = [
+    "[记录](../../records/2026/03/c1/w1.yaml)",
+    "[排行榜](../rankings/2026-03.md)",
+    "[排行榜](../rankings/2026-03/)",
+    "[不存在](no-such-page.md)",
+    "[上级](../../../outside.md)",
+    "[站内](/rankings/)",
+    "[锚点](#小标题)",
+    "[本页](#)",
+    "[文件](file:///etc/passwd)",
+    "[电话](tel:110)",
+    "[邮件](mailto:fanzha@example.gov.cn)",
+    "[站外](https://example.gov.cn/)",
+    "[相对](./)",
+    "[源文件](../../mkdocs.yml)",
+]
 
 # --- refused -------------------------------------------------------------------------------------------------
 

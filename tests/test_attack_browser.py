@@ -99,18 +99,31 @@ BODY_LEAD = "通报：&lt;img src=x onerror=alert(1)&gt; 与 {{ 7*7 }}，**要�
 
 
 class Slots:
-    """Deal payloads to fields in turn (or as CHOSEN), and remember which field got which."""
+    """Deal payloads to fields (or as CHOSEN), and remember which field got which.
+
+    The first field of each kind (the grades, the scale labels, one item's metric labels, …) gets a payload that
+    runs or loads if a template forgets to escape it; the fields after it alternate with payloads that only
+    garble the text (Markdown, templates, entities), so every kind meets both.
+    """
 
     def __init__(self, pool: list[Payload]) -> None:
-        self.pool = [p.text for p in pool if p.text not in CHOSEN.values()]
-        self.next = 0
+        chosen = set(CHOSEN.values())
+        self.pools = {
+            active: [p.text for p in pool if p.active == active and p.text not in chosen] for active in (True, False)
+        }
+        self.next = {True: 0, False: 0}
+        self.kinds: dict[str, int] = {}
         self.given: dict[str, str] = {}
 
     def take(self, where: str, limit: int = payloads.BODY_MAX) -> str:
         text = CHOSEN.get(where)
+        kind = where.rsplit(".", 1)[0] if "." in where else where
+        seen = self.kinds[kind] = self.kinds.get(kind, -1) + 1
+        active = bool(self.pools[True]) and (seen % 2 == 0 or not self.pools[False])
         while text is None or len(text) > limit:
-            text = self.pool[self.next % len(self.pool)]
-            self.next += 1
+            pool = self.pools[active]
+            text = pool[self.next[active] % len(pool)]
+            self.next[active] += 1
         self.given[where] = text
         return text
 
@@ -129,6 +142,7 @@ class Hostile:
     body_lines: list[str] = field(default_factory=list)  # the body payload lines check accepted
     refused_body_lines: dict[str, str] = field(default_factory=dict)  # payload → check's message
     notices: dict[str, str] = field(default_factory=dict)  # stem → kind
+    refused_seal_change: str | None = None  # check's message for the forged seal change, if it refuses it
 
     def texts(self, prefix: str) -> dict[str, str]:
         return {where: text for where, text in self.given.items() if where.startswith(prefix)}
@@ -358,6 +372,7 @@ def write_hostile_repository(root: Path) -> Hostile:
     december.write_text(text.replace("key_people_reached: 30", "key_people_reached: 29"), encoding="utf-8")
     must(gridscore(root, "seal", f"{YEAR}-12"), "seal of the correction")
     must(gridscore(root, "seal", str(YEAR)), f"seal {YEAR}")
+    hostile.refused_seal_change = forge_seal_change(root)
     run = gridscore(root, "check")
     assert run.code == 0, (
         "check refuses the hostile repository; every payload is within §9's limits and must be accepted "
@@ -366,6 +381,31 @@ def write_hostile_repository(root: Path) -> Hostile:
     for slots in (names, titles, summaries, internal):
         hostile.given.update(slots.given)
     return hostile
+
+
+SEAL_CHANGE = (
+    '      - {worker: %s, field: "<img src=x onerror=alert(1)>", old: "<b>旧</b>", new: "<script>alert(1)</script>"}'
+)
+
+
+def forge_seal_change(root: Path) -> str | None:
+    """Append a change with markup in its field and values to the December seal's correction, as a hand edit of
+    the seal would. check may refuse it at its line (then it is taken out again: the refusal is returned) or
+    accept it (then the correction page must show it inert)."""
+    seal = root / f"records/seals/{YEAR}-12.yaml"
+    text = seal.read_text(encoding="utf-8")
+    forged = text + SEAL_CHANGE % CORRECTED_WORKER + "\n"
+    seal.write_text(forged, encoding="utf-8")
+    run = gridscore(root, "check")
+    if run.code == 0:
+        return None
+    line = forged.count("\n")
+    where = f"records/seals/{YEAR}-12.yaml:{line}: "
+    assert run.code == 1 and all(problem.startswith(where) for problem in run.lines[:-1]), (
+        f"check refuses a forged seal change other than at {where}:\n{run.err}"
+    )
+    seal.write_text(text, encoding="utf-8")
+    return run.lines[0]
 
 
 # --- building and serving -------------------------------------------------------------------------------------
@@ -460,8 +500,9 @@ DIALOG_RECORDER = """
 # What a page carries that could only have come from data: every element, attribute and script is looked at.
 INSPECT_PAGE = """
 const marker = arguments[0], foreignHost = arguments[1];
-const found = [];
+const found = [], links = [];
 const shown = el => '<' + el.localName + (el.id ? '#' + el.id : '') + '>';
+const outer = el => el.outerHTML.replace(/\\s+/g, ' ').slice(0, 120);
 for (const el of document.querySelectorAll('*')) {
   for (const attr of el.attributes) {
     const name = attr.name.toLowerCase(), value = attr.value;
@@ -472,8 +513,12 @@ for (const el of document.querySelectorAll('*')) {
       try { scheme = new URL(value, location.href).protocol; } catch (e) {}
       if (['javascript:', 'vbscript:', 'data:'].includes(scheme) || /^\\s*(javascript|vbscript|data)\\s*:/i.test(value))
         found.push('script URL ' + shown(el) + ' ' + name + '="' + value.slice(0, 80) + '"');
-      if (value.includes(foreignHost))
-        found.push('reference to ' + foreignHost + ' ' + shown(el) + ' ' + name + '="' + value.slice(0, 80) + '"');
+      if (value.includes(foreignHost))  // a link there is a body's right (§9: links to http(s)); a load never is
+        (name === 'href' && el.localName === 'a' ? links : found).push(
+          'reference to ' + foreignHost + ' ' + shown(el) + ' ' + name + '="' + value.slice(0, 80) + '"');
+      if (el.localName === 'a' && name === 'href' && el.closest('article') && scheme
+          && !['http:', 'https:', 'mailto:', 'tel:', 'javascript:', 'vbscript:', 'data:'].includes(scheme))
+        found.push('link of a scheme §9 does not allow ' + shown(el) + ' href="' + value.slice(0, 80) + '"');
     }
     if (name === 'style' && /url\\s*\\(|expression\\s*\\(/i.test(value))
       found.push('style loading from data ' + shown(el) + ' style="' + value.slice(0, 80) + '"');
@@ -482,25 +527,26 @@ for (const el of document.querySelectorAll('*')) {
 const theme = arguments[2];  // the elements Material itself writes, each a CSS selector
 for (const el of document.querySelectorAll('img, iframe, frame, frameset, embed, object, applet, base, form, meta[http-equiv], video, audio, picture, source, portal'))
   if (!theme.some(selector => el.matches(selector)) || el.closest('article'))
-    found.push('element from data ' + el.outerHTML.slice(0, 120));
+    found.push('element from data ' + outer(el));
 for (const el of document.querySelectorAll('link[href]'))
   if (new URL(el.href, location.href).origin !== location.origin)
-    found.push('link to another host ' + el.outerHTML.slice(0, 120));
+    found.push('link to another host ' + outer(el));
 for (const el of document.querySelectorAll('script')) {
   if (el.src && new URL(el.src, location.href).origin !== location.origin)
     found.push('script from another host ' + el.src);
   if (el.text.includes(marker) || el.text.includes(foreignHost))
-    found.push('script with a payload ' + el.outerHTML.slice(0, 120));
+    found.push('script with a payload ' + outer(el));
 }
 for (const el of document.querySelectorAll('article style, article link, article script, style'))
   if (el.closest('article') || el.textContent.includes(foreignHost))
-    found.push('style or script from data ' + el.outerHTML.slice(0, 120));
-const skip = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE']);
+    found.push('style or script from data ' + outer(el));
+// Not text a reader sees: scripts, and what a raw-text element (an <iframe> from data, say) swallowed.
+const skip = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'IFRAME', 'TEXTAREA', 'XMP', 'NOEMBED', 'NOFRAMES', 'TITLE']);
 const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT,
   {acceptNode: n => skip.has(n.parentNode.nodeName) ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT});
 let text = '';
 while (walker.nextNode()) text += walker.currentNode.nodeValue;
-return {found, text, title: document.title, dialogs: window.__hostile_dialogs || []};
+return {found, links, text, title: document.title, dialogs: window.__hostile_dialogs || []};
 """
 # What Material writes that the page check would otherwise count as from data (found on the sample site).
 THEME_ELEMENTS = ["form.md-search__form[name=search]"]
@@ -517,6 +563,7 @@ class Page:
     text: str = ""
     title: str = ""
     problems: list[str] = field(default_factory=list)
+    foreign_links: list[str] = field(default_factory=list)  # <a href> to the foreign host: only a body may hold one
 
 
 def squeeze(text: str) -> str:
@@ -578,6 +625,7 @@ def look(chromium: WebDriver, origin: str, url: str | None = None) -> Page:
         return page
     page.text, page.title = squeeze(seen["text"]), seen["title"]
     page.problems += seen["found"]
+    page.foreign_links = seen["links"]
     page.problems += [f"a dialog was called: {entry}" for entry in sorted(set(dialogs))]
     page.problems += [f"a request left the site: {url}" for url in foreign_requests(chromium, origin)]
     alert = native_alert(chromium)
@@ -641,6 +689,8 @@ def expected_texts(sites: Sites, audience: str, path: str) -> dict[str, str]:
 def assert_page_is_inert(sites: Sites, page: Page, audience: str, path: str) -> None:
     hostile = sites.hostile
     problems = list(page.problems)
+    if not (path.startswith("notices/") and path != "notices/"):  # no body here: such a link came from a name
+        problems += page.foreign_links
     if not page.problems or page.text:
         for where, text in expected_texts(sites, audience, path).items():
             if squeeze(text) not in page.text:
