@@ -702,8 +702,8 @@ def changed_files(root: Path, changes: dict[str, Any]) -> Iterator[None]:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-CHILD_TIMEOUT = 15  # seconds: a FIFO read blocks forever; the child is killed instead
-CHILD_MEMORY = 2 * 1024**3  # bytes of address space: reading /dev/zero must stop well before the machine does
+CHILD_TIMEOUT = 10  # seconds: a FIFO read blocks forever; the child is killed instead
+CHILD_MEMORY = 1024**3  # bytes of address space: reading /dev/zero must stop well before the machine does
 
 
 def _limit_memory() -> None:

@@ -359,7 +359,10 @@ def write_hostile_repository(root: Path) -> Hostile:
     for sequence, (kind, stem, period, day) in enumerate(notices, start=1):
         number = notice_number(names, f"notice.{stem}.number", day[:4], sequence)
         title = titles.take(f"notice.{stem}.title")
-        contact = names.take(f"notice.{stem}.contact") + " 电话 0000-0000000" if kind == "publicity" else ""
+        phone = " 电话 0000-0000000"  # a contact line may carry a phone number (§5); the whole within a name's length
+        contact = (
+            names.take(f"notice.{stem}.contact", payloads.NAME_MAX - len(phone)) + phone if kind == "publicity" else ""
+        )
         if contact:
             names.given[f"notice.{stem}.contact"] = contact
         text = notice_text(kind, number, title, period, day, issued_by, body, contact)
@@ -455,23 +458,24 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sites]:
     server.daemon_threads = True
     origin = f"http://127.0.0.1:{server.server_address[1]}/"
     (tmp / "repo").mkdir()
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-        patch.setenv("GRIDSCORE_TODAY", TODAY)
-        hostile = write_hostile_repository(tmp / "repo")
-        config = (PROJECT / "mkdocs.yml").read_text(encoding="utf-8")
-        for audience in ("public", "internal"):
-            (hostile.root / "mkdocs.yml").write_text(f"site_url: {origin}{audience}/\n{config}", encoding="utf-8")
-            run = gridscore(hostile.root, "build", "--audience", audience, "--site-dir", str(served / audience))
-            must(run, f"build --audience {audience} of the hostile repository")
     thread = threading.Thread(target=server.serve_forever, name="hostile-site-server", daemon=True)
-    thread.start()
     try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+            patch.setenv("GRIDSCORE_TODAY", TODAY)
+            hostile = write_hostile_repository(tmp / "repo")
+            config = (PROJECT / "mkdocs.yml").read_text(encoding="utf-8")
+            for audience in ("public", "internal"):
+                (hostile.root / "mkdocs.yml").write_text(f"site_url: {origin}{audience}/\n{config}", encoding="utf-8")
+                run = gridscore(hostile.root, "build", "--audience", audience, "--site-dir", str(served / audience))
+                must(run, f"build --audience {audience} of the hostile repository")
+        thread.start()
         yield Sites(hostile, origin, served)
     finally:
-        server.shutdown()
+        if thread.is_alive():
+            server.shutdown()
+            thread.join(timeout=5)
         server.server_close()
-        thread.join(timeout=5)
 
 
 # --- the browser ------------------------------------------------------------------------------------------------
