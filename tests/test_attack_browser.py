@@ -933,7 +933,7 @@ def assert_refused_at(run: Run, where: str, what: str) -> None:
 def short_id(value: str) -> str:
     """A readable test id: the text's ASCII, with each other character as its code point."""
     shown = "".join(c if c.isascii() and c.isprintable() else f"U{ord(c):04X}" for c in value[:12])
-    return shown + (f"…{len(value)}" if len(value) > 12 else "")
+    return shown + (f"...{len(value)}" if len(value) > 12 else "")
 
 
 # --- the PR report and CODEOWNERS -------------------------------------------------------------------------------
