@@ -1,7 +1,10 @@
 """Hostile inputs for the loader and ``check``, shared by the test suite and scripts/fuzz.py.
 
 Whatever a file holds, a record or the rubric, ``gridscore check`` must answer
-with exit 0 or 1 and ``path:line: message`` lines, never a traceback.
+with exit 0 or 1 and ``path:line: message`` (or ``path: message``) lines, never a
+traceback. Whatever is in place of a file (a symlink, a FIFO, a device, a folder,
+a data file not named ``.yaml``) gets the same. And whatever ``check`` accepts,
+``build`` builds (PRODUCT.md §9: check ⊇ build).
 """
 
 from __future__ import annotations
@@ -10,8 +13,17 @@ import contextlib
 import copy
 import datetime
 import io
+import json
+import os
 import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
 import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -22,7 +34,8 @@ from hypothesis import strategies as st
 from generator.cli import main
 from generator.yamlio import parse_document
 
-from .conftest import PERFECT_METRICS, PROJECT
+from . import payloads
+from .conftest import ORGANIZATION, PERFECT_METRICS, PROJECT
 
 GOOD = (
     "worker: w1\nperiod: 2026-03\nassessed_by: a1\nassessed_on: 2026-04-02\n"
@@ -414,16 +427,339 @@ def run_check(root: Path) -> tuple[int, str, str]:
     return code, out.getvalue(), shown + err.getvalue()
 
 
-def assert_clean_answer(root: Path, content: bytes, target: str = TARGET) -> None:
-    """Write ``content`` to ``target`` (a record by default) and check the repository: exit 0 or 1, only error lines."""
-    (root / target).write_bytes(content)
-    code, out, err = run_check(root)
+PROBLEM_LINE = re.compile(r"(records|rubric|site_templates)/[^:\n]*(:\d+)?: \S")
+SUMMARY_LINE = re.compile(r"发现 \d+ 个问题，请逐条修改后重新运行 gridscore check。")
+
+
+def assert_clean_output(code: int, out: str, err: str) -> None:
+    """Exit 0 with nothing on stderr, or exit 1 with ``path:line: message`` lines and the count; no traceback."""
     assert code in (0, 1), (code, err[-2000:])
     assert "Traceback" not in out + err and "程序内部错误" not in err, err[-2000:]
     if code == 0:
         assert err == "", err[-2000:]
     if code == 1:
         lines = [line for line in err.splitlines() if line]
-        assert lines[-1].startswith("发现 ") and lines[-1].endswith("个问题，请逐条修改后重新运行 gridscore check。")
+        assert lines and SUMMARY_LINE.fullmatch(lines[-1]), err[-2000:]
         for line in lines[:-1]:
-            assert line.startswith(("records/", "rubric/")) and ": " in line, line
+            assert PROBLEM_LINE.match(line), f"not a path:line: message line: {line!r}\n{err[-2000:]}"
+
+
+def assert_clean_answer(root: Path, content: bytes, target: str = TARGET) -> None:
+    """Write ``content`` to ``target`` (a record by default) and check the repository: exit 0 or 1, only error lines."""
+    (root / target).write_bytes(content)
+    assert_clean_output(*run_check(root))
+
+
+# --- hostile text in every field ------------------------------------------------------------------------------
+
+NOTICE_TARGET = "records/notices/2026-04-10-criticism.yaml"  # a criticism notice needs no seal
+NOTICE = (
+    "kind: criticism\nnumber: 测试反诈〔2026〕9号\ntitle: 关于通报批评的通知\nperiod: 2026-03\ndate: 2026-04-10\n"
+    "issued_by: 测试街道反诈工作领导小组\nbody: |\n  现予通报批评。\n"
+)
+ORGANIZATION_TARGET = "records/organization.yaml"
+# The files whose every text field the hostile-text strategy reaches, as they stand in the fuzz repository.
+TEXT_TARGETS = {
+    ORGANIZATION_TARGET: ORGANIZATION,
+    TARGET: GOOD,
+    NOTICE_TARGET: NOTICE,
+    RUBRIC_TARGET: RUBRIC_TEXT,
+}
+TEXT_DATA = {path: parse_document(text.encode("utf-8"), path).data for path, text in TEXT_TARGETS.items()}
+# Keys whose values are ids or references (an odd id goes there); every other string is text.
+IDENTIFIER_KEYS = ID_KEYS | {"worker", "assessed_by", "kind", "community", "grid", "communities", "period"}
+# Optional text fields the base files leave out: the strategy adds them too.
+OPTIONAL_TEXTS = {
+    ORGANIZATION_TARGET: [("assessors", 0, "git_account"), ("workers", 0, "name")],
+    TARGET: [("notes",), ("events", 0, "evidence")],
+    NOTICE_TARGET: [],
+    RUBRIC_TARGET: [],
+}
+LONG_TEXTS = ["名" * 33, "题" * 101, "述" * 501, "正" * 20_001, "长" * 100_000]
+HOSTILE_TEXTS: list[str] = [
+    *(p.text for p in payloads.ONE_LINE + payloads.ONE_LINE_LONG + payloads.BODY_LINES),
+    *payloads.CONTROL,
+    *payloads.LINE_BREAK_INJECTIONS,
+    *payloads.PII,
+    *payloads.BAD_GIT_ACCOUNTS,
+    payloads.BODY_ALLOWED,
+    "\n".join(p.text for p in payloads.BODY_LINES),
+    "\u2028",
+    "\u202e翻转",
+    "\u200b",
+    "",
+    " ",
+    "\t",
+]
+ODD_IDENTIFIERS = [*payloads.BAD_IDS, "w2", "c2", "a2", "g02", "x" * 64, "W1", "w1.", "w-1_2.3"]
+
+
+def _text_paths(data: Any) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """The paths of every text and every id string in a data tree."""
+    texts, ids = [], []
+    for path, value in _nodes(data):
+        if isinstance(value, str) and path:
+            key = next((step for step in reversed(path) if isinstance(step, str)), "")
+            (ids if key in IDENTIFIER_KEYS else texts).append(path)
+    return texts, ids
+
+
+def _hostile_text(long: bool) -> st.SearchStrategy[str]:
+    pool = HOSTILE_TEXTS + (LONG_TEXTS if long else LONG_TEXTS[:3])
+    one = st.sampled_from(pool)
+    return one | st.tuples(st.sampled_from(["", "张", "通报 "]), one, one).map("".join)
+
+
+def _set(data: Any, path: tuple[Any, ...], value: Any) -> None:
+    for step in path[:-1]:
+        data = data[step]
+    data[path[-1]] = value
+
+
+# The fields §9 calls names, titles, summaries and bodies: an accepted payload there must be accepted.
+PUBLISHED_TEXT_KEYS = {"name", "short", "leading_group", "org", "summary", "evidence", "notes", "title", "issued_by"}
+PUBLISHED_TEXT_KEYS |= {"label", "description", "basis", "changes", "measures"}  # bodies: test_attack_browser
+
+
+@st.composite
+def hostile_texts(draw: st.DrawFn, long: bool = True, accepted: bool = False) -> dict[str, bytes]:
+    """One of the organization, a record, a notice or the rubric, with payloads in some of its text fields and
+    odd ids in its id fields: markup, template syntax, formulas, control characters, PII, over-long text.
+
+    ``long=False`` keeps texts under 20,001 characters (for builds: a 100,000-character name is check's to refuse).
+    ``accepted=True`` puts only payloads §9 accepts (markup within a name's length) into published text fields,
+    so that check accepts the result and build has something to build.
+    """
+    target = draw(st.sampled_from(sorted(TEXT_DATA)))
+    data = copy.deepcopy(TEXT_DATA[target])
+    texts, ids = _text_paths(data)
+    if accepted:
+        published = [
+            path for path in texts if next(s for s in reversed(path) if isinstance(s, str)) in PUBLISHED_TEXT_KEYS
+        ]
+        names = [p.text for p in payloads.NAMES]
+        for _ in range(draw(st.integers(1, 4))):
+            _set(data, draw(st.sampled_from(published)), draw(st.sampled_from(names)))
+        if target == NOTICE_TARGET and draw(st.booleans()):  # links: to pages, to repository files, to nothing
+            links = draw(st.lists(st.sampled_from(payloads.BODY_LINKS), min_size=1, max_size=3))
+            data["body"] = payloads.BODY_ALLOWED + "\n" + "\n\n".join(links) + "\n"
+        return {target: dump_yaml(data).encode("utf-8")}
+    for _ in range(draw(st.integers(1, 3))):
+        action = draw(st.sampled_from(["text", "text", "text", "id", "add"] if ids else ["text", "add"]))
+        if action == "text" and texts:
+            _set(data, draw(st.sampled_from(texts)), draw(_hostile_text(long)))
+        elif action == "id":
+            _set(data, draw(st.sampled_from(ids)), draw(st.sampled_from(ODD_IDENTIFIERS)))
+        elif OPTIONAL_TEXTS[target]:
+            _set(data, draw(st.sampled_from(OPTIONAL_TEXTS[target])), draw(_hostile_text(long)))
+    return {target: dump_yaml(data).encode("utf-8")}
+
+
+# --- files that are not what they seem ---------------------------------------------------------------------------
+
+GOOD_BYTES = GOOD.encode("utf-8")
+RECORD_DIR = "records/2026/03/c1"
+
+
+@st.composite
+def odd_files(draw: st.DrawFn) -> dict[str, bytes | None]:
+    """Data files named or placed oddly: not ``.yaml``, a bad id or stem in the name, a wrong folder, a rubric
+    whose ``version`` is a path. Values are the new content; None deletes the file."""
+    kind = draw(st.sampled_from(["not-yaml", "bad-record-name", "bad-folder", "bad-notice-stem", "rubric-version"]))
+    if kind == "not-yaml":
+        name = draw(st.sampled_from(payloads.NON_YAML_NAMES))
+        moved: dict[str, bytes | None] = {f"{RECORD_DIR}/{name}": GOOD_BYTES}
+        if draw(st.booleans()):
+            moved[TARGET] = None  # renamed, not copied: the record would vanish from the ranking
+        return moved
+    if kind == "bad-record-name":
+        name = draw(st.sampled_from([i for i in payloads.BAD_IDS if "/" not in i and "\n" not in i] + ["W1", "w1 "]))
+        return {
+            TARGET: None,
+            f"{RECORD_DIR}/{name}.yaml": GOOD_BYTES.replace(b"worker: w1", f"worker: {name}".encode()),
+        }
+    if kind == "bad-folder":
+        folder = draw(
+            st.sampled_from(
+                [
+                    "records/2026/3/c1",
+                    "records/2026/03/c1/sub",
+                    "records/2026/03",
+                    "records/26/03/c1",
+                    "records/2026/13/c1",
+                ]
+                + ["records/2026/03/ｃ１", "records/2026/03/" + "c" * 65, "records/2026/03/.c1", "records/notices/x"]
+            )
+        )
+        return {f"{folder}/w1.yaml": GOOD_BYTES}
+    if kind == "bad-notice-stem":
+        stem = draw(
+            st.sampled_from(
+                ["2026-04-10-中文", "2026-04-10-A_B", "2026-4-10-x", "2026-04-10-" + "x" * 60, ".2026-04-10-x"]
+            )
+            | st.sampled_from([i for i in payloads.BAD_IDS if "/" not in i and "\n" not in i])
+        )
+        return {NOTICE_TARGET: None, f"records/notices/{stem}.yaml": NOTICE.encode("utf-8")}
+    version = draw(st.sampled_from(payloads.BAD_IDS + ["../../../../outside", "/tmp/x", "2026/../2025", "2026\\x"]))
+    rubric = RUBRIC_TEXT.replace('version: "2026"', f"version: {json.dumps(version, ensure_ascii=False)}")
+    assert rubric != RUBRIC_TEXT
+    return {RUBRIC_TARGET: rubric.encode("utf-8")}
+
+
+SPECIAL_KINDS = [
+    "directory",
+    "symlink-to-outside-file",
+    "symlink-dangling",
+    "symlink-loop",
+    "symlink-to-directory",
+    "symlink-to-dev-null",
+    "fifo",
+    "symlink-to-fifo",
+    "symlink-to-dev-zero",
+    "symlink-to-dev-urandom",
+]
+# What could hang or fill the memory if it were read: checked in a child process with a time and memory limit.
+BLOCKING_KINDS = {"fifo", "symlink-to-fifo", "symlink-to-dev-zero", "symlink-to-dev-urandom"}
+SPECIAL_PLACES = [TARGET, ORGANIZATION_TARGET, RUBRIC_TARGET, NOTICE_TARGET, "records/2026/annual/c1/w1.yaml"]
+
+
+@dataclass(frozen=True)
+class Special:
+    """Something that is not a regular file, in place of one."""
+
+    kind: str
+
+
+@st.composite
+def special_files(draw: st.DrawFn, blocking: bool = True) -> dict[str, bytes | Special | None]:
+    """A symlink, FIFO, device or folder where gridscore expects a data file (a record, the organization, …).
+
+    ``blocking=False`` leaves out what needs a child process (FIFOs, endless devices), for quick runs.
+    """
+    kinds = [kind for kind in SPECIAL_KINDS if blocking or kind not in BLOCKING_KINDS]
+    return {draw(st.sampled_from(SPECIAL_PLACES)): Special(draw(st.sampled_from(kinds)))}
+
+
+def _make_special(path: Path, special: Special, scratch: Path) -> None:
+    kind = special.kind
+    if kind == "directory":
+        path.mkdir()
+    elif kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "symlink-to-outside-file":
+        outside = scratch / "outside.yaml"
+        outside.write_bytes(GOOD_BYTES)
+        path.symlink_to(outside)
+    elif kind == "symlink-dangling":
+        path.symlink_to(scratch / "missing.yaml")
+    elif kind == "symlink-loop":
+        path.symlink_to(path)
+    elif kind == "symlink-to-directory":
+        path.symlink_to(scratch)
+    elif kind == "symlink-to-fifo":
+        fifo = scratch / "fifo"
+        if not fifo.exists():
+            os.mkfifo(fifo)
+        path.symlink_to(fifo)
+    else:
+        path.symlink_to("/dev/" + kind.removeprefix("symlink-to-dev-"))
+
+
+def _remove(path: Path) -> None:
+    if path.is_symlink() or path.is_file() or (path.exists() and not path.is_dir()):
+        path.unlink()
+    elif path.is_dir():
+        shutil.rmtree(path)
+
+
+@contextlib.contextmanager
+def changed_files(root: Path, changes: dict[str, Any]) -> Iterator[None]:
+    """Apply ``changes`` (content, None to delete, or a Special) to the repository, and undo them afterwards."""
+    saved: dict[Path, bytes | None] = {}
+    created: list[Path] = []  # folders that did not exist before
+    scratch = Path(tempfile.mkdtemp(prefix="gridscore-fuzz-outside-"))
+    try:
+        for relative, change in changes.items():
+            path = root / relative
+            saved[path] = path.read_bytes() if path.is_file() and not path.is_symlink() else None
+            missing = [parent for parent in path.parents if not parent.exists()]
+            if missing:
+                created.append(missing[-1])
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _remove(path)
+            if isinstance(change, Special):
+                _make_special(path, change, scratch)
+            elif change is not None:
+                path.write_bytes(change)
+        yield
+    finally:
+        for path, content in saved.items():
+            _remove(path)
+            if content is not None:
+                path.write_bytes(content)
+        for folder in created:
+            shutil.rmtree(folder, ignore_errors=True)
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+CHILD_TIMEOUT = 10  # seconds: a FIFO read blocks forever; the child is killed instead
+CHILD_MEMORY = 1024**3  # bytes of address space: reading /dev/zero must stop well before the machine does
+
+
+def _limit_memory() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (CHILD_MEMORY, CHILD_MEMORY))
+
+
+def run_check_in_child(root: Path) -> tuple[int, str, str]:
+    """``gridscore check`` in a child process with a time and memory limit (for inputs that could hang it)."""
+    env = {**os.environ, "PYTHONPATH": str(PROJECT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "generator", "check", "--root", str(root)],
+            capture_output=True,
+            text=True,
+            timeout=CHILD_TIMEOUT,
+            env=env,
+            preexec_fn=_limit_memory,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise AssertionError(
+            f"check did not finish within {CHILD_TIMEOUT} s (it reads something that never ends)"
+        ) from None
+    return done.returncode, done.stdout, done.stderr
+
+
+def check_changed(root: Path, changes: dict[str, Any]) -> tuple[int, str, str]:
+    """Check the repository with ``changes`` applied; in a child process when one of them could block."""
+    blocking = any(isinstance(c, Special) and c.kind in BLOCKING_KINDS for c in changes.values())
+    with changed_files(root, changes):
+        return run_check_in_child(root) if blocking else run_check(root)
+
+
+def assert_clean_changes(root: Path, changes: dict[str, Any]) -> None:
+    """Apply ``changes``, check: exit 0 or 1 and only error lines (then undo the changes)."""
+    assert_clean_output(*check_changed(root, changes))
+
+
+# --- check ⊇ build ------------------------------------------------------------------------------------------------
+
+
+def assert_check_implies_build(root: Path, changes: dict[str, Any], audience: str) -> bool:
+    """With ``changes`` applied: if check accepts the repository, build builds it. Returns whether check accepted."""
+    with changed_files(root, changes):
+        code, out, err = run_check(root)
+        assert_clean_output(code, out, err)
+        if code != 0:
+            return False
+        site = Path(tempfile.mkdtemp(prefix="gridscore-fuzz-site-")) / "site"
+        try:
+            built = io.StringIO(), io.StringIO()
+            with contextlib.redirect_stdout(built[0]), contextlib.redirect_stderr(built[1]):
+                status = main(["build", "--audience", audience, "--site-dir", str(site), "--root", str(root)])
+            message = built[1].getvalue()
+            assert status == 0, f"check accepts, build --audience {audience} exits {status}:\n{message[-3000:]}"
+            assert "Traceback" not in message, message[-3000:]
+        finally:
+            shutil.rmtree(site.parent, ignore_errors=True)
+    return True

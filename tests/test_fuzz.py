@@ -13,18 +13,35 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from . import payloads
 from .conftest import Repo
 from .fuzzing import (
+    NOTICE,
+    NOTICE_TARGET,
     PYDANTIC_NAMES,
+    RECORD_DIR,
     RUBRIC_RECORDS,
     RUBRIC_TARGET,
     RUBRIC_TEXT,
+    SPECIAL_KINDS,
+    TARGET,
+    TEXT_DATA,
+    Special,
+    assert_check_implies_build,
     assert_clean_answer,
+    assert_clean_changes,
+    assert_clean_output,
+    check_changed,
+    dump_yaml,
     hostile_documents,
+    hostile_texts,
     mutated_records,
     mutated_rubrics,
+    odd_files,
     run_check,
+    special_files,
 )
 
 
@@ -42,8 +59,17 @@ def fresh_rubric_repo() -> Repo:
     return repo
 
 
+def fresh_text_repo() -> Repo:
+    """A repository of its own for hostile texts and odd files: two records and a criticism notice (no seal needed)."""
+    repo = fresh_repo()
+    repo.record("w1", "2026-03")
+    repo.write(NOTICE_TARGET, NOTICE)
+    return repo
+
+
 REPO = None
 RUBRIC_REPO = None
+TEXT_REPO = None
 
 
 def shared_repo() -> Repo:
@@ -51,6 +77,13 @@ def shared_repo() -> Repo:
     if REPO is None:
         REPO = fresh_repo()
     return REPO
+
+
+def shared_text_repo() -> Repo:
+    global TEXT_REPO
+    if TEXT_REPO is None:
+        TEXT_REPO = fresh_text_repo()
+    return TEXT_REPO
 
 
 def shared_rubric_repo() -> Repo:
@@ -139,3 +172,92 @@ def test_numbers_with_huge_exponents_are_refused_at_once(repo: Repo, pattern: st
     assert code == 1 and time.perf_counter() - started < 30
     line = broken[: broken.index(replacement)].count("\n") + 1
     assert f"{RUBRIC_TARGET}:{line}: " in err, err
+
+
+# --- hostile texts, odd files, special files, and check ⊇ build ---------------------------------------------------
+
+
+def test_the_hostile_text_targets_are_clean_as_the_strategy_writes_them() -> None:
+    """Written back as the strategy writes them (PyYAML, no comments), the unchanged files still check clean,
+    so whatever check refuses in a fuzzed one is the payload."""
+    root = shared_text_repo().root
+    code, out, err = run_check(root)
+    assert (code, err) == (0, ""), err
+    assert "2 份月度考评" in out and "1 份公告" in out
+    for path, data in TEXT_DATA.items():
+        assert (root / path).is_file(), path
+        code, _, err = check_changed(root, {path: dump_yaml(data).encode("utf-8")})
+        assert (code, err) == (0, ""), f"{path} as the strategy writes it:\n{err}"
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(hostile_texts())
+def test_hostile_texts_in_every_field_get_messages_not_tracebacks(changes: dict[str, bytes]) -> None:
+    assert_clean_changes(shared_text_repo().root, changes)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(odd_files())
+def test_oddly_named_or_placed_files_get_messages_not_tracebacks(changes: dict[str, bytes | None]) -> None:
+    assert_clean_changes(shared_text_repo().root, changes)
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(special_files(blocking=False))  # FIFOs and endless devices: the test below, once each
+def test_special_files_get_messages_not_tracebacks(changes: dict[str, Special]) -> None:
+    assert_clean_changes(shared_text_repo().root, changes)
+
+
+@pytest.mark.parametrize("name", payloads.NON_YAML_NAMES)
+def test_a_data_file_not_named_yaml_is_an_error_naming_it(name: str) -> None:
+    """§9: a file under records/ that looks like data but is not .yaml is an error, never silently skipped."""
+    root = shared_text_repo().root
+    code, out, err = check_changed(root, {TARGET: None, f"{RECORD_DIR}/{name}": (root / TARGET).read_bytes()})
+    assert_clean_output(code, out, err)
+    assert code == 1 and any(line.startswith(f"{RECORD_DIR}/{name}:") for line in err.splitlines()), (
+        f"check should name {RECORD_DIR}/{name}; it exited {code}:\n{err or out}"
+    )
+
+
+@pytest.mark.parametrize("kind", SPECIAL_KINDS)
+def test_a_special_file_in_place_of_a_record_is_an_error_naming_it(kind: str) -> None:
+    """§9: symlinks, FIFOs, devices and folders in place of a file are errors with the path, and never read."""
+    code, out, err = check_changed(shared_text_repo().root, {TARGET: Special(kind)})
+    assert_clean_output(code, out, err)
+    assert code == 1 and any(line.startswith(f"{TARGET}:") for line in err.splitlines()), (
+        f"check should name {TARGET} ({kind}); it exited {code}:\n{err or out}"
+    )
+
+
+@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(hostile_texts(long=False, accepted=True), st.sampled_from(["public", "internal"]))
+def test_what_check_accepts_builds(changes: dict[str, bytes], audience: str) -> None:
+    """§9, check ⊇ build: payloads check accepts in published fields never make build fail."""
+    assert_check_implies_build(shared_text_repo().root, changes, audience)
+
+
+def test_links_check_accepts_in_a_notice_body_build(tmp_path: Path) -> None:
+    """§9, check ⊇ build, for notice links: one criticism notice per link of payloads.BODY_LINKS; those check
+    refuses are refused at their body line, and with the rest the internal build (it shows criticisms) succeeds."""
+    repo = fresh_text_repo()
+    (repo.root / NOTICE_TARGET).unlink()
+    notices = {}
+    for index, link in enumerate(payloads.BODY_LINKS, start=1):
+        relative = f"records/notices/2026-04-10-link-{index}.yaml"
+        text = NOTICE.replace("9号", f"{index}号").replace("  现予通报批评。\n", f"  现予通报批评。\n\n  {link}\n")
+        repo.write(relative, text)
+        notices[relative] = (link, text.split("\n").index(f"  {link}") + 1)
+    code, out, err = run_check(repo.root)
+    assert_clean_output(code, out, err)
+    for line in err.splitlines()[:-1]:
+        relative = line.split(":")[0]
+        assert relative in notices and line.startswith(f"{relative}:{notices[relative][1]}: "), (
+            f"check refuses a link notice elsewhere than at its link:\n{err}"
+        )
+        (repo.root / relative).unlink(missing_ok=True)
+    code, out, err = run_check(repo.root)
+    assert (code, err) == (0, ""), err
+    site = tmp_path / "site"
+    built = repo.run("build", "--audience", "internal", "--site-dir", str(site))
+    accepted = [link for relative, (link, _) in notices.items() if (repo.root / relative).exists()]
+    assert built.code == 0, f"check accepts the links {accepted}, but build fails:\n{built.err}"
