@@ -175,10 +175,14 @@ def problems(body: str) -> list[BodyProblem]:
         )
     for position, target in links(body):
         if target.startswith("//"):
-            found.append(BodyProblem(position, target, f"链接“{target}”缺少 https:，外部网址请写完整，如 https://www.gov.cn/"))
+            found.append(
+                BodyProblem(position, target, f"链接“{target}”缺少 https:，外部网址请写完整，如 https://www.gov.cn/")
+            )
             continue
         scheme = _scheme_of(target)
-        if scheme is not None and scheme not in SCHEMES:
+        if scheme is None and target and not target.startswith("#") and not could_be_page(target):
+            found.append(BodyProblem(position, target, _not_a_page(target)))
+        elif scheme is not None and scheme not in SCHEMES:
             found.append(
                 BodyProblem(
                     position,
@@ -203,6 +207,28 @@ def located(doc: Document, name: str, found: list[BodyProblem]) -> list[Problem]
     return located
 
 
+# The site's top-level pages and sections (site.gather_site): an address outside them names no page,
+# whatever the data, so check says so even before the site can be gathered.
+TOP_PAGES = {"index.md"}
+SECTIONS = {"rankings", "honors", "notices", "rubric", "data", "workers", "internal"}
+
+
+def could_be_page(address: str) -> bool:
+    """Whether ``address`` may name a page of some site (the real pages are checked in ``link_problems``)."""
+    targets = site_targets(address)
+    if not targets:
+        return False
+    return any(t in TOP_PAGES or t.split("/", 1)[0] in SECTIONS and "/" in t for t in targets)
+
+
+def _not_a_page(target: str) -> str:
+    return (
+        f"正文链接“{target}”不是本站的页面：站内链接写网站上的地址，"
+        "如 rankings/2026-03/（排行榜）、notices/（公示公告）、data/monthly.csv；"
+        "仓库里的文件（如 records/…）不会发布，不能链接"
+    )
+
+
 def link_problems(body: str, paths: set[str]) -> list[BodyProblem]:
     """Links to the site that name no page of it (``paths``: the docs paths the build writes)."""
     resolve = resolver(paths)
@@ -210,16 +236,8 @@ def link_problems(body: str, paths: set[str]) -> list[BodyProblem]:
     for position, target in links(body):
         if has_scheme(target) or target.startswith(("#", "//")) or not target:
             continue
-        if resolve(target) is None:
-            found.append(
-                BodyProblem(
-                    position,
-                    target,
-                    f"正文链接“{target}”不是本站的页面：站内链接写网站上的地址，"
-                    "如 rankings/2026-03/（排行榜）、notices/（公示公告）、data/monthly.csv；"
-                    "仓库里的文件（如 records/…）不会发布，不能链接",
-                )
-            )
+        if could_be_page(target) and resolve(target) is None:  # the others are refused by ``problems``
+            found.append(BodyProblem(position, target, _not_a_page(target)))
     return found
 
 

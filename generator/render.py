@@ -433,23 +433,29 @@ def rss_feed(site: Site, site_url: str | None) -> bytes:
         summary = plain_text(notice.body)
         items.append(
             "    <item>\n"
-            f"      <title>{xml_escape(notice.title)}</title>\n"
+            f"      <title>{_rss_text(notice.title)}</title>\n"
             f"      <link>{xml_escape(url)}</link>\n"
             f'      <guid isPermaLink="{"true" if base else "false"}">{xml_escape(url)}</guid>\n'
             f"      <pubDate>{_rfc822(notice.date)}</pubDate>\n"
-            f"      <category>{xml_escape(page.context['ref'].kind_label)}</category>\n"
-            f"      <description>{xml_escape(summary)}</description>\n"
+            f"      <category>{_rss_text(page.context['ref'].kind_label)}</category>\n"
+            f"      <description>{_rss_text(summary)}</description>\n"
             "    </item>\n"
         )
     channel_link = f"{base}notices/" if base else "notices/"
     text = (
         '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0">\n  <channel>\n'
-        f"    <title>{xml_escape(site.unit_short)}网格反诈考评 · 公示公告</title>\n"
+        f"    <title>{_rss_text(site.unit_short)}网格反诈考评 · 公示公告</title>\n"
         f"    <link>{xml_escape(channel_link)}</link>\n"
-        f"    <description>{xml_escape(site.unit_name)}网格反诈工作考评的通报表扬、公示与更正</description>\n"
+        f"    <description>{_rss_text(site.unit_name)}网格反诈工作考评的通报表扬、公示与更正</description>\n"
         "    <language>zh-CN</language>\n" + "".join(items) + "  </channel>\n</rss>\n"
     )
     return text.encode("utf-8")
+
+
+def _rss_text(text: str) -> str:
+    """Plain text for an RSS element: feed readers read titles and descriptions as HTML, so
+    the text is HTML-escaped first (it shows as typed), then escaped for XML."""
+    return xml_escape(html.escape(text, quote=False))
 
 
 def _rfc822(day: date) -> str:

@@ -32,6 +32,9 @@ _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _PLAIN_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
 _UTF8_BOM = b"\xef\xbb\xbf"
+# C0 and C1 controls but tab and line ends; NEL, LINE and PARAGRAPH SEPARATOR, which YAML reads as line breaks.
+_INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+_ODD_LINE_BREAKS = {"\x85", "\u2028", "\u2029"}
 
 GBK_HINT = (
     "文件不是 UTF-8 编码，看起来是 GBK（GB2312/GB18030）编码。"
@@ -181,10 +184,13 @@ def decode(raw: bytes, limit: int | None = MAX_BYTES) -> str:
         except UnicodeDecodeError:
             raise YamlProblem(line, "文件不是 UTF-8 编码（这一行有无法识别的字节），请另存为 UTF-8") from None
         raise YamlProblem(line, GBK_HINT) from None
-    bad = re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", text)
+    bad = _INVISIBLE.search(text)
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
-        raise YamlProblem(line, f"文件含有不可见的控制字符（U+{ord(bad.group()):04X}），请删除")
+        char = bad.group()
+        if char in _ODD_LINE_BREAKS:  # YAML breaks the line there, an editor does not: lines would disagree
+            raise YamlProblem(line, f"文件含有特殊换行符（U+{ord(char):04X}），请删除或改为普通的回车换行")
+        raise YamlProblem(line, f"文件含有不可见的控制字符（U+{ord(char):04X}），请删除")
     return text
 
 

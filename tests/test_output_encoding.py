@@ -10,6 +10,7 @@ import csv
 import io
 import re
 import xml.etree.ElementTree as ET
+from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -313,3 +314,19 @@ def test_a_broken_template_is_an_error_at_its_line(repo: Repo, tmp_path: Path, l
     assert run.lines[0].startswith(f"site_templates/home.md.j2:{lines + 1}: {message}")
     assert run.lines[0].endswith("；请改正模板，或从 gridscore 的项目中恢复原来的 site_templates/")
     assert not (tmp_path / "site").exists()
+
+
+def test_every_page_of_the_site_is_one_a_notice_may_link_to(tmp_path: Path) -> None:
+    """notice_body.SECTIONS, which check uses before the site is gathered, covers every page and file it has."""
+    from generator.results import Results
+    from generator.site import gather_site, site_files
+    from generator.validate import load_dataset
+
+    from .conftest import PROJECT
+
+    dataset = load_dataset(PROJECT)
+    for audience in ("public", "internal"):
+        files = site_files(gather_site(dataset, Results(dataset), audience, date(2026, 12, 2)))
+        assert files
+        for path in files:
+            assert notice_body.could_be_page(path), path
