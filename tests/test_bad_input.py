@@ -1195,7 +1195,9 @@ LINK_HINT = "；只能链接到 http(s) 网址、mailto: 邮箱、tel: 电话或
             "正文不能含 HTML 标签（<script>、</script>），请只用 Markdown",
             id="raw-html-element",
         ),
-        pytest.param("[查看详情](javascript:alert(1))", f"正文不能含 javascript: 链接{LINK_HINT}", id="javascript-link"),
+        pytest.param(
+            "[查看详情](javascript:alert(1))", f"正文不能含 javascript: 链接{LINK_HINT}", id="javascript-link"
+        ),
         pytest.param("[图](data:image/png;base64,AAAA)", f"正文不能含 data: 链接{LINK_HINT}", id="data-link"),
         pytest.param("![图](宣传图.png)", "正文不能插入图片（![...](...)）：公示网站不从外部加载图片", id="image"),
     ],

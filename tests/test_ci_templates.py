@@ -419,7 +419,7 @@ def test_pull_request_templates_ask_the_right_questions(path: Path) -> None:
 def test_review_also_builds_both_sites_into_a_temporary_folder() -> None:
     """check ⊇ build is a promise; the review proves it on every PR, so a broken build cannot go green."""
     build = next(step for step in steps(load(REVIEW), "review") if step.get("id") == "build")
-    assert 'mktemp -d' in build["run"]
+    assert "mktemp -d" in build["run"]
     assert 'gridscore build --audience public --site-dir "$tmp/public" || code=$?' in build["run"]
     assert 'gridscore build --audience internal --site-dir "$tmp/internal" || code=$?' in build["run"]
     gitlab = load(GITLAB)["build-test"]
