@@ -152,10 +152,13 @@ def resolver(paths: set[str]) -> Callable[[str], str | None]:
 
 
 def links(body: str) -> Iterator[tuple[int, str]]:
-    """Every link target written in the body, with its position."""
+    """Every link target written in the body, with its position (an image's source is not a link: it is refused)."""
+    images = [match.span() for match in _IMAGE.finditer(body)]
     for pattern in (_MARKDOWN_LINK, _REFERENCE_LINK, _AUTOLINK):
         for match in pattern.finditer(body):
-            yield match.start(1), match.group(1)
+            position = match.start(1)
+            if not any(start < position <= end + 2 for start, end in images):
+                yield position, match.group(1)
 
 
 def problems(body: str) -> list[BodyProblem]:

@@ -330,3 +330,22 @@ def test_every_page_of_the_site_is_one_a_notice_may_link_to(tmp_path: Path) -> N
         assert files
         for path in files:
             assert notice_body.could_be_page(path), path
+
+
+def test_every_expression_of_a_markdown_template_is_escaped_without_a_filter() -> None:
+    """The policy is in the environment, not in each template: no filter is needed, and none lets data through."""
+    from generator.render import environment
+
+    from .conftest import PROJECT
+
+    env = environment(PROJECT)
+    assert "safe" not in env.filters and "urlize" not in env.filters and "format" not in env.filters
+    data = '<b>x</b> {: onclick="y" } | [z](javascript:w) *'
+    template = env.from_string(
+        "{{ x }}\n{{ [x, x] | join('、') }}\n{{ x | default('') }}\n{{ x ~ '' }}\n{{ x | upper }}\n{{ x | e }}"
+    )
+    for line in template.render(x=data).splitlines()[:-1]:
+        lower = line.lower()  # one line is | upper
+        assert "<b>" not in lower and "&lt;b&gt;" in lower, line
+        assert "\\{: onclick=" in lower and "\\[z\\]\\(javascript:w\\)" in lower and "\\|" in lower, line
+    assert template.render(x=data).splitlines()[-1].startswith("&lt;b&gt;x&lt;/b&gt; {: onclick=&quot;y&quot; }")
