@@ -116,11 +116,13 @@ def _assets(project: Path) -> dict[str, bytes]:
 
 def build(root: Path, audience: Audience, site_dir: Path | None = None) -> BuildReport:
     started = time.perf_counter()
+    wanted = site_dir or root / ("site" if audience == "public" else "site-internal")
+    site_target(root, project_dir(root), wanted)  # a refused folder is said at once, not after the whole render
     with interruptible():
         today = build_date()
         site, files = render_site(root, audience, today)
         project = project_dir(root)
-        target = site_target(root, project, site_dir or root / ("site" if audience == "public" else "site-internal"))
+        target = site_target(root, project, wanted)  # again: the folder may have changed while rendering
         pages = len(site.pages)
         staging = Staging(target)
         try:
