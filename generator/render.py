@@ -172,11 +172,42 @@ def render_pages(site: Site, env: jinja2.Environment, html_env: jinja2.Environme
         raise InvalidInput([template_problem(error)]) from None
 
 
+def template_problems(project: Path) -> list[Problem]:
+    """Every template of ``project`` that does not even parse (check says so before a build would)."""
+    problems = []
+    for env, suffix in ((environment(project), ".md.j2"), (html_environment(project), ".html.j2")):
+        for name in env.list_templates(filter_func=lambda name, suffix=suffix: name.endswith(suffix)):
+            try:
+                env.get_template(name)
+            except jinja2.TemplateError as error:
+                problems.append(template_problem(error))
+    return sorted(set(problems))
+
+
+# Jinja's commonest messages, in the words of the rest of gridscore (others are shown as Jinja wrote them).
+_JINJA_MESSAGES = (
+    (re.compile(r"No filter named '([^']*)'\.?"), "没有名为 {0} 的过滤器（可用的有 md、cell、e、join、fmt 等）"),
+    (re.compile(r"No test named '([^']*)'\.?"), "没有名为 {0} 的判断（test）"),
+    (re.compile(r"'([^']*)' is undefined"), "变量 {0} 没有定义（拼错了，或页面没有这项内容）"),
+    (re.compile(r"Unexpected end of template\..*"), "模板提前结束：缺少结束标签（如 {{% endif %}}、{{% endfor %}}）"),
+    (re.compile(r"Encountered unknown tag '([^']*)'.*"), "不认识的标签 {0}（或它的位置不对）"),
+    (re.compile(r"unexpected '([^']*)'"), "这里不应有“{0}”"),
+)
+
+
+def _jinja_message(message: str) -> str:
+    for pattern, chinese in _JINJA_MESSAGES:
+        match = pattern.fullmatch(message.strip())
+        if match:
+            return chinese.format(*match.groups())
+    return message
+
+
 def template_problem(error: jinja2.TemplateError) -> Problem:
     """A template's error as ``site_templates/name:line: message``."""
     if isinstance(error, jinja2.TemplateSyntaxError):
         name, line = error.name or error.filename or "", error.lineno
-        what = f"模板语法错误：{error.message}"
+        what = f"模板语法错误：{_jinja_message(error.message or '')}"
     elif isinstance(error, jinja2.TemplateNotFound):
         name, line, what = error.name or "", 0, "找不到模板文件（被删除或改名了？）"
     else:
@@ -187,7 +218,7 @@ def template_problem(error: jinja2.TemplateError) -> Problem:
             if f"{os.sep}{TEMPLATES}{os.sep}" in filename:
                 name, line = filename.rsplit(f"{os.sep}{TEMPLATES}{os.sep}", 1)[1], trace.tb_lineno
             trace = trace.tb_next
-        what = f"模板出错：{error.message or type(error).__name__}"
+        what = f"模板出错：{_jinja_message(error.message or type(error).__name__)}"
     shown = f"{TEMPLATES}/{Path(name).name if os.sep in name else name}" if name else TEMPLATES
     return Problem(shown, line, what + "；请改正模板，或从 gridscore 的项目中恢复原来的 site_templates/")
 

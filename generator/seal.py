@@ -110,9 +110,11 @@ def checked_results(root: Path) -> tuple[Dataset, Results]:
         results = Results(dataset)
         problems = notices_without_seals(dataset) + verify_seals(dataset, results)
         if not problems:  # the site is gathered only from valid data
+            from .build import project_dir
+            from .render import template_problems
             from .site import notice_link_problems
 
-            problems = notice_link_problems(dataset, results, date.today())
+            problems = notice_link_problems(dataset, results, date.today()) + template_problems(project_dir(root))
     if problems:
         raise InvalidInput(problems)
     return dataset, results

@@ -294,8 +294,8 @@ def test_a_name_cannot_rewrite_the_pr_report(repo: Repo) -> None:
 @pytest.mark.parametrize(
     ("line", "message"),
     [
-        ("{% if x %}\n", "模板语法错误：Unexpected end of template."),
-        ("{{ nonexistent.x }}\n", "模板出错：'nonexistent' is undefined"),
+        ("{% if x %}\n", "模板语法错误：模板提前结束：缺少结束标签（如 {% endif %}、{% endfor %}）"),
+        ("{{ nonexistent.x }}\n", "模板出错：变量 nonexistent 没有定义（拼错了，或页面没有这项内容）"),
     ],
 )
 def test_a_broken_template_is_an_error_at_its_line(repo: Repo, tmp_path: Path, line: str, message: str) -> None:
@@ -311,9 +311,32 @@ def test_a_broken_template_is_an_error_at_its_line(repo: Repo, tmp_path: Path, l
     repo.record("w1", "2026-03")
     run = repo.run("build", "--site-dir", str(tmp_path / "site"))
     assert run.code == 1
-    assert run.lines[0].startswith(f"site_templates/home.md.j2:{lines + 1}: {message}")
-    assert run.lines[0].endswith("；请改正模板，或从 gridscore 的项目中恢复原来的 site_templates/")
+    assert run.lines[0] == (
+        f"site_templates/home.md.j2:{lines + 1}: {message}；请改正模板，或从 gridscore 的项目中恢复原来的 site_templates/"
+    )
     assert not (tmp_path / "site").exists()
+    if "语法" in message:  # a template that does not parse: check says so too, before any build
+        checked = repo.run("check")
+        assert checked.code == 1 and checked.lines[0] == run.lines[0]
+
+
+def test_check_refuses_a_template_filter_that_would_let_data_through(repo: Repo) -> None:
+    import shutil
+
+    from .conftest import PROJECT
+
+    shutil.copytree(PROJECT / "site_templates", repo.root / "site_templates")
+    shutil.copy(PROJECT / "mkdocs.yml", repo.root / "mkdocs.yml")
+    rubric = repo.root / "site_templates/rubric.md.j2"
+    lines = rubric.read_text(encoding="utf-8").count("\n")
+    rubric.write_text(rubric.read_text(encoding="utf-8") + "{{ rubric.title | safe }}\n", encoding="utf-8")
+    repo.record("w1", "2026-03")
+    run = repo.run("check")
+    assert run.code == 1
+    assert run.lines[0] == (
+        f"site_templates/rubric.md.j2:{lines + 1}: 模板语法错误：没有名为 safe 的过滤器（可用的有 md、cell、e、join、fmt 等）"
+        "；请改正模板，或从 gridscore 的项目中恢复原来的 site_templates/"
+    )
 
 
 def test_every_page_of_the_site_is_one_a_notice_may_link_to(tmp_path: Path) -> None:
