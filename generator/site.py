@@ -214,7 +214,7 @@ class SiteGatherer:
         )
 
     def visible_notices(self) -> list[NoticeFile]:
-        return [n for n in self.dataset.notices if self.internal or n.notice.kind not in INTERNAL_NOTICE_KINDS]
+        return visible_notices(self.dataset, self.audience)
 
     def notice_ref(self, file: NoticeFile) -> NoticeRef:
         notice = file.notice
@@ -349,6 +349,11 @@ def _intervention_category(rubric: Rubric) -> str:
         if honor.category:
             return honor.category
     return rubric.categories[0].id
+
+
+def visible_notices(dataset: Dataset, audience: Audience) -> list[NoticeFile]:
+    """The notices ``audience`` may read: the public never sees 通报批评."""
+    return [n for n in dataset.notices if audience == "internal" or n.notice.kind not in INTERNAL_NOTICE_KINDS]
 
 
 def role_label(worker: Worker) -> str:
@@ -773,8 +778,7 @@ def notice_link_problems(dataset: Dataset, results: Results, today: date) -> lis
     """
     problems: list[Problem] = []
     for audience in AUDIENCES:
-        g = SiteGatherer(dataset, results, audience, today)
-        linking = [file for file in g.visible_notices() if _links_inside(file.notice.body)]
+        linking = [file for file in visible_notices(dataset, audience) if _links_inside(file.notice.body)]
         if not linking:
             continue
         files = site_files(gather_site(dataset, results, audience, today))
