@@ -14,6 +14,7 @@ import pytest
 from generator.build import build
 from generator.privacy import mask_name
 from generator.results import Results
+from generator.sitedir import MARKER, MARKER_TEXT
 from generator.validate import load_dataset
 
 from .conftest import PROJECT, Repo
@@ -282,11 +283,12 @@ def test_a_failed_build_writes_nothing(repo: Repo, tmp_path: Path) -> None:
     target = tmp_path / "site"
     target.mkdir()
     (target / "index.html").write_text("old", encoding="utf-8")
+    (target / MARKER).write_text(MARKER_TEXT, encoding="utf-8")  # an earlier build's site
     repo.record("w2", "2026-03", extra="notes: [\n")
     run = repo.run("build", "--site-dir", str(target))
     assert run.code == 1
     assert run.lines[0].startswith("records/2026/03/c1/w2.yaml:")
-    assert [p.name for p in target.iterdir()] == ["index.html"]
+    assert sorted(p.name for p in target.iterdir()) == [MARKER, "index.html"]
     assert (target / "index.html").read_text(encoding="utf-8") == "old"
     assert not (repo.root / "site").exists()
 
