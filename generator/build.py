@@ -21,6 +21,7 @@ from typing import Any
 
 from .errors import GridscoreError, InvalidInput, Problem, UsageError
 from .fsguard import MKDOCS, MKDOCS_MAX_BYTES, TEMPLATE_MAX_BYTES, FileProblem, check_project, read_regular, walk
+from .pipeline import checked
 from .progress import Progress
 from .render import (
     FRAGMENT_SUFFIX,
@@ -32,7 +33,6 @@ from .render import (
     render_pages,
     rss_feed,
 )
-from .seal import checked_results
 from .site import Audience, Site, gather_site
 from .sitedir import Staging, interruptible, site_target
 
@@ -81,7 +81,7 @@ def project_dir(root: Path) -> Path:
 
 def render_site(root: Path, audience: Audience, today: date) -> tuple[Site, dict[str, bytes]]:
     """Load, validate, score and render everything for ``audience``; write nothing."""
-    dataset, results = checked_results(root)
+    dataset, results = checked(root)
     project = project_dir(root)
     refused = check_project(project)  # before Jinja or MkDocs opens any of it
     if refused:

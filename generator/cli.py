@@ -65,11 +65,11 @@ def cli(ctx: click.Context, root: Path | None) -> None:
 @_root_option
 def check(root: Path) -> None:
     """校验全部考评记录并重新计算所有得分；有错误时逐条列出（文件:行号: 说明）。"""
-    from .seal import checked_results
+    from .pipeline import checked
 
     started = time.perf_counter()
     with without_cycle_collection():
-        dataset, results = checked_results(root)
+        dataset, results = checked(root)
         for month in dataset.months():
             results.month(month)
         for year in dataset.years():

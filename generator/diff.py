@@ -22,12 +22,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import GridscoreError, InvalidInput, Problem, one_line
+from . import pipeline
+from .errors import GridscoreError, Problem, one_line
 from .fsguard import FileProblem, read_regular
 from .periods import Month, Period, Year
 from .results import Results
-from .seal import differences, figures, notices_without_seals, pending_corrections, verify_seals
-from .validate import Dataset, load_dataset
+from .seal import differences, figures, pending_corrections
+from .validate import Dataset
 from .yamlio import UNIT_MAX_BYTES
 
 MARKER = "<!-- gridscore-diff -->"
@@ -65,14 +66,8 @@ class Side:
 
 def load_side(root: Path, label: str) -> Side:
     side = Side(label, files=_hashes(root))
-    try:
-        dataset = load_dataset(root, notices_need_seals=False)
-    except InvalidInput as error:
-        side.problems = error.problems
-        return side
-    results = Results(dataset)
-    side.dataset, side.results = dataset, results
-    side.problems = notices_without_seals(dataset) + verify_seals(dataset, results)
+    checked = pipeline.check(root)
+    side.dataset, side.results, side.problems = checked.dataset, checked.results, checked.problems
     return side
 
 

@@ -50,6 +50,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString, SingleQuotedScalarString
 
+from . import pipeline
 from .errors import GridscoreError, InvalidInput, Problem, UsageError, display_path, one_line
 from .load import Repository, load_data_file, load_repository
 from .models import Organization, Worker
@@ -58,7 +59,7 @@ from .periods import Month, coerce_month
 from .results import Results
 from .rubric import EventKind, Item, Rubric
 from .score import MonthlyResult
-from .validate import Dataset, load_dataset, notices_without_seals, validate
+from .validate import Dataset, load_dataset
 from .xlsx_guard import (
     MAX_WORKBOOK_BYTES,
     RESAVE,
@@ -1623,15 +1624,9 @@ def _keep_layout(original: str, edited: str) -> str:
 
 
 def _all_problems(repo: Repository) -> tuple[list[Problem], Dataset | None]:
-    """What ``gridscore check`` would report for ``repo``: file problems, cross-file problems, sealed results."""
-    from .seal import verify_seals
-
-    try:
-        dataset = validate(repo, notices_need_seals=False)
-    except InvalidInput as error:
-        return error.problems, None
-    results = Results(dataset)
-    return notices_without_seals(dataset) + verify_seals(dataset, results), dataset
+    """What ``gridscore check`` would report for ``repo`` (the same chain: ``pipeline.check_loaded``)."""
+    checked = pipeline.check_loaded(repo)
+    return checked.problems, checked.dataset
 
 
 def _validate_planned(base: Repository, planned: list[_Planned], month: Month) -> tuple[list[Problem], int]:

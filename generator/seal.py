@@ -14,13 +14,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .errors import GridscoreError, InvalidInput, Problem
+from .errors import GridscoreError, Problem
 from .load import NoticeFile
 from .models import Seal
 from .numbers import fmt
 from .periods import Month, Period, Year
 from .results import Results
-from .validate import Dataset, load_dataset, notices_without_seals, without_cycle_collection
+from .validate import Dataset
 
 SEALS = "seals"
 MONTHLY_FIELDS = ("total", "grade", "rank", "community_rank")
@@ -101,25 +101,6 @@ def pending_corrections(dataset: Dataset, seal: Seal) -> list[NoticeFile]:
         for n in dataset.notices
         if n.notice.kind == "correction" and n.notice.period == seal.period and n.stem not in recorded
     ]
-
-
-def checked_results(root: Path) -> tuple[Dataset, Results]:
-    """Load, validate, score, and prove every sealed period unchanged; raise ``InvalidInput`` otherwise."""
-    with without_cycle_collection():
-        dataset = load_dataset(root, notices_need_seals=False)
-        results = Results(dataset)
-        problems = notices_without_seals(dataset) + verify_seals(dataset, results)
-        if not problems:  # the site is gathered only from valid data
-            from .build import project_dir
-            from .render import template_problems
-            from .site import notice_link_problems
-
-            problems = notice_link_problems(dataset, results, date.today())
-            if project_dir(root) == root:  # the repository's own templates (gridscore's are tested with it)
-                problems += template_problems(root)
-    if problems:
-        raise InvalidInput(problems)
-    return dataset, results
 
 
 def verify_seals(dataset: Dataset, results: Results) -> list[Problem]:
