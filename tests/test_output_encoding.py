@@ -372,3 +372,20 @@ def test_every_expression_of_a_markdown_template_is_escaped_without_a_filter() -
         assert "<b>" not in lower and "&lt;b&gt;" in lower, line
         assert "\\{: onclick=" in lower and "\\[z\\]\\(javascript:w\\)" in lower and "\\|" in lower, line
     assert template.render(x=data).splitlines()[-1].startswith("&lt;b&gt;x&lt;/b&gt; {: onclick=&quot;y&quot; }")
+
+
+def test_diff_and_check_agree_on_a_link_to_no_page(repo: Repo) -> None:
+    """One chain (pipeline.check): what check refuses, the PR report calls invalid too."""
+    from .test_workflow import commit, git
+
+    repo.record("w1", "2026-03")
+    git(repo.root, "init", "-q", "-b", "main")
+    base = commit(repo, "三月考评")
+    path = notice(repo, "详见[4月排行榜](rankings/2026-04/)。")  # a page of the site, but not of this one
+    checked = repo.run("check")
+    assert checked.code == 1
+    report = repo.run("diff", base)
+    assert report.code == 1
+    assert "**❌ 校验未通过**" in report.out
+    assert checked.lines[0] in report.out.splitlines()
+    assert checked.lines[0].startswith(f"{path}:8: 正文链接“rankings/2026-04/”不是本站的页面")
