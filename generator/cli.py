@@ -24,7 +24,7 @@ from . import __version__
 from .errors import GridscoreError, InvalidInput, UsageError
 from .explain import explain_month, explain_year
 from .periods import Month, Year, parse_period
-from .report import annual_json, annual_table, monthly_json, monthly_table
+from .report import annual_json, annual_table, is_sealed, monthly_json, monthly_table
 from .results import Results
 from .validate import Dataset, load_dataset, without_cycle_collection
 
@@ -101,13 +101,13 @@ def score(root: Path, period: str, as_json: bool) -> None:
     if isinstance(parsed, Month):
         month_results = results.month(parsed)
         if as_json:
-            _print_json(monthly_json(parsed, month_results))
+            _print_json(monthly_json(parsed, month_results, is_sealed(dataset, parsed)))
         else:
             click.echo(monthly_table(dataset, parsed, month_results))
     else:
         summary = results.year(parsed.year)
         if as_json:
-            _print_json(annual_json(summary))
+            _print_json(annual_json(summary, is_sealed(dataset, parsed)))
         else:
             click.echo(annual_table(dataset, summary))
 

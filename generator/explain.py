@@ -8,6 +8,8 @@ from fractions import Fraction
 from .annual import AnnualResult, AnnualSummary
 from .models import ROLE_LABELS
 from .numbers import ZERO, exact, exact_sum, fmt, fmt_plain
+from .periods import Period, Year
+from .report import PROVISIONAL, is_sealed
 from .rubric import Rubric
 from .score import ItemScore, MonthlyResult, TermScore
 from .validate import Dataset, EventEntry
@@ -26,11 +28,12 @@ def rounding_text(value: Fraction, rounded: Fraction) -> str:
     return f"{fmt_plain(value)} → 四舍五入 {fmt(rounded)}"
 
 
-def _header(dataset: Dataset, worker_id: str, title: str) -> list[str]:
+def _header(dataset: Dataset, worker_id: str, title: str, period: Period) -> list[str]:
     worker = dataset.workers[worker_id]
     community = next(c for c in dataset.organization.communities if c.id == worker.community)
     grid = next((g.name for g in community.grids if g.id == worker.grid), worker.grid)
-    return [f"{worker.name}（{worker.id}，{community.name}{grid}，{ROLE_LABELS[worker.role]}网格员） {title}"]
+    header = [f"{worker.name}（{worker.id}，{community.name}{grid}，{ROLE_LABELS[worker.role]}网格员） {title}"]
+    return header if is_sealed(dataset, period) else [*header, PROVISIONAL]
 
 
 def explain_month(dataset: Dataset, result: MonthlyResult, total_workers: int, community_workers: int) -> str:
@@ -39,7 +42,7 @@ def explain_month(dataset: Dataset, result: MonthlyResult, total_workers: int, c
     rubric_doc = _rubric_doc(dataset, rubric)
     doc = entry.doc
     record = entry.record
-    lines = _header(dataset, result.worker_id, f"{result.month.label}考评得分明细")
+    lines = _header(dataset, result.worker_id, f"{result.month.label}考评得分明细", result.month)
     assessor = next(a for a in dataset.organization.assessors if a.id == record.assessed_by)
     lines.append(f"考评记录：{doc.path}（考评人 {assessor.name}，{assessor.org}，{record.assessed_on}）")
     lines.append(f"考评标准：{rubric.title}（{rubric_doc.path}）")
@@ -176,7 +179,7 @@ def grade_rule(rubric: Rubric, grade_id: str) -> str:
 def explain_year(dataset: Dataset, summary: AnnualSummary, result: AnnualResult) -> str:
     rubric = summary.rubric
     rules = rubric.annual
-    lines = _header(dataset, result.worker_id, f"{result.year}年度考评得分明细")
+    lines = _header(dataset, result.worker_id, f"{result.year}年度考评得分明细", Year(result.year))
     lines.append(f"年度规则：{rubric.title}（{_rubric_doc(dataset, rubric).path}）")
     lines.append("说明：每个数字四舍五入到两位小数，后一步用前一步四舍五入后的数字计算。")
     lines.append("")

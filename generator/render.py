@@ -31,7 +31,8 @@ from markupsafe import Markup
 from .errors import InvalidInput, Problem
 from .notice_body import plain_text
 from .numbers import fmt
-from .report import annual_json, monthly_json
+from .periods import Year
+from .report import annual_json, is_sealed, monthly_json
 from .results import Results
 from .site import Page, Site, TrendPoint, relative
 
@@ -308,13 +309,13 @@ def data_files(site: Site, results: Results) -> dict[str, bytes]:
     names = _visible_names(site)
     monthly = []
     for month in sorted(results.dataset.entries):
-        document = monthly_json(month, results.month(month))
+        document = monthly_json(month, results.month(month), is_sealed(results.dataset, month))
         for row in document["results"]:
             row["name"] = names[row["worker"]]
         monthly.append(document)
     annual = []
     for year in results.dataset.years():
-        document = annual_json(results.year(year))
+        document = annual_json(results.year(year), is_sealed(results.dataset, Year(year)))
         for row in document["results"]:
             row["name"] = names[row["worker"]]
         annual.append(document)

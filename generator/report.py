@@ -7,16 +7,24 @@ from typing import Any
 
 from .annual import AnnualSummary
 from .numbers import fmt
-from .periods import Month
+from .periods import Month, Period, Year
 from .score import MonthlyResult
 from .validate import Dataset
 
+PROVISIONAL = "暂定：本期结果尚未封存，封存前可能调整"
 
-def monthly_json(month: Month, results: list[MonthlyResult]) -> dict[str, Any]:
+
+def is_sealed(dataset: Dataset, period: Period) -> bool:
+    """Whether ``period``'s results are sealed (final); otherwise every output says they are provisional."""
+    return str(period) in dataset.seals
+
+
+def monthly_json(month: Month, results: list[MonthlyResult], sealed: bool) -> dict[str, Any]:
     rubric = results[0].rubric.version if results else None
     return {
         "period": str(month),
         "rubric": rubric,
+        "sealed": sealed,
         "results": [
             {
                 "worker": r.worker_id,
@@ -37,10 +45,11 @@ def monthly_json(month: Month, results: list[MonthlyResult]) -> dict[str, Any]:
     }
 
 
-def annual_json(summary: AnnualSummary) -> dict[str, Any]:
+def annual_json(summary: AnnualSummary, sealed: bool) -> dict[str, Any]:
     return {
         "period": f"{summary.year:04d}",
         "rubric": summary.rubric.version,
+        "sealed": sealed,
         "results": [
             {
                 "worker": r.worker_id,
@@ -65,6 +74,7 @@ def monthly_table(dataset: Dataset, month: Month, results: list[MonthlyResult]) 
     rubric = results[0].rubric if results else None
     lines = [
         f"{dataset.organization.unit.name} {month.label}考评结果（{rubric.title if rubric else ''}，共 {len(results)} 人）",
+        *([] if is_sealed(dataset, month) else [PROVISIONAL]),
         "",
     ]
     rows = [["排名", "社区排名", "编号", "姓名", "社区", "总分", "等次", "加分", "扣分", "备注"]]
@@ -97,6 +107,7 @@ def annual_table(dataset: Dataset, summary: AnnualSummary) -> str:
         f"{top}名额：{summary.quota} 个（参评 {summary.assessed_workers} 人 × {summary.rubric.annual.excellent_quota}，"
         f"至少 {summary.rubric.annual.excellent_quota_min} 个）"
         + ("；名额边界并列，实际超出名额" if summary.quota_exceeded else ""),
+        *([] if is_sealed(dataset, Year(summary.year)) else [PROVISIONAL]),
         "",
     ]
     rows = [["排名", "编号", "姓名", "社区", "考评月数", "月度平均", "年度评议", "年度得分", "等次", "荣誉"]]

@@ -31,7 +31,7 @@ def test_module_entry_point_and_group_level_root() -> None:
 def test_sample_shows_every_rule() -> None:
     """The sample is meant to demonstrate each rule; keep it that way when regenerating it."""
     results = Results(load_dataset(PROJECT))
-    monthly = [monthly_json(month, results.month(month)) for month in results.dataset.months()]
+    monthly = [monthly_json(month, results.month(month), sealed=False) for month in results.dataset.months()]
     assert len(monthly) == 22
     grades = {r["grade"] for month in monthly for r in month["results"]}
     assert grades == {"优秀", "良好", "合格", "不合格"}
@@ -39,7 +39,7 @@ def test_sample_shows_every_rule() -> None:
     assert {month["rubric"] for month in monthly} == {"2025", "2026"}
     capped = [r for month in monthly if month["rubric"] == "2026" for r in month["results"] if r["bonus"] == "10.00"]
     assert capped, "a month whose bonuses reach the cap"
-    year_2025 = annual_json(results.year(2025))["results"]
+    year_2025 = annual_json(results.year(2025), sealed=True)["results"]
     honors = {h for r in year_2025 for h in r["honors"]}
     assert honors == {"优秀网格员", "反诈能手"}
     assert any(r["review_score"] is None for r in year_2025)
@@ -128,3 +128,24 @@ def test_a_directory_given_as_a_file_is_exit_1_in_chinese(tmp_path) -> None:
     run = run_cli("import", str(folder))
     assert run.code == 1
     assert run.err.splitlines()[0] == f"错误：FILE“{folder}”是文件夹，这里需要一个文件"
+
+
+def test_score_says_whether_results_are_sealed(repo: Repo) -> None:
+    """§4/§5: provisional is never final. `sealed` in the JSON, 暂定 in the text of score and explain."""
+    import json
+
+    repo.record("w1", "2026-03")
+    repo.record("w2", "2026-03")
+    open_json = json.loads(repo.run("score", "2026-03", "--json").out)
+    assert list(open_json)[:4] == ["period", "rubric", "sealed", "results"] and open_json["sealed"] is False
+    provisional = "暂定：本期结果尚未封存，封存前可能调整"
+    assert repo.run("score", "2026-03").out.splitlines()[1] == provisional
+    assert repo.run("explain", "w1", "2026-03").out.splitlines()[1] == provisional
+    assert repo.run("score", "2026").out.splitlines()[2] == provisional
+    assert json.loads(repo.run("score", "2026", "--json").out)["sealed"] is False
+    sealed = repo.run("seal", "2026-03")
+    assert sealed.code == 0, sealed.err
+    assert json.loads(repo.run("score", "2026-03", "--json").out)["sealed"] is True
+    assert provisional not in repo.run("score", "2026-03").out
+    assert provisional not in repo.run("explain", "w1", "2026-03").out
+    assert json.loads(repo.run("score", "2026", "--json").out)["sealed"] is False  # the year is still open

@@ -312,7 +312,8 @@ def test_competition_ranking_with_ties(repo: Repo) -> None:
 def test_json_shape_is_the_documented_interface(repo: Repo) -> None:
     repo.record("w1", "2026-03")
     data = month_json(repo, "2026-03")
-    assert list(data) == ["period", "rubric", "results"]
+    assert list(data) == ["period", "rubric", "sealed", "results"]
+    assert data["sealed"] is False
     assert data["period"] == "2026-03" and data["rubric"] == "2026"
     assert list(data["results"][0]) == [
         "worker",

@@ -195,7 +195,7 @@ def test_open_data_matches_the_scores_and_masks_names(sites: dict[str, Path], da
     from generator.periods import Month
     from generator.report import monthly_json
 
-    expected = monthly_json(Month(2026, 3), Results(dataset).month(Month(2026, 3)))
+    expected = monthly_json(Month(2026, 3), Results(dataset).month(Month(2026, 3)), sealed=True)
     workers = dataset.workers
     for row, want in zip(march["results"], expected["results"], strict=True):
         worker = workers[row["worker"]]
