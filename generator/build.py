@@ -15,7 +15,7 @@ import posixpath
 import shutil
 import time
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -35,8 +35,8 @@ from .render import (
 )
 from .site import Audience, Site, gather_site
 from .sitedir import Staging, interruptible, site_target
+from .today import today
 
-CHINA = timezone(timedelta(hours=8))
 DOCS_BUILD = ".docs_build"  # gridscore serve's docs folder (a build uses a folder of its own)
 PACKAGE_PROJECT = Path(__file__).resolve().parent.parent
 
@@ -56,14 +56,8 @@ class BuildFailed(GridscoreError):
 
 
 def build_date() -> date:
-    """The date the site is "as of": SOURCE_DATE_EPOCH when set (reproducible builds), else today in China."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        try:
-            return datetime.fromtimestamp(int(epoch), tz=CHINA).date()
-        except ValueError:
-            raise UsageError(f"环境变量 SOURCE_DATE_EPOCH 应为整数秒，实际为“{epoch}”") from None
-    return datetime.now(tz=CHINA).date()
+    """The date the site is "as of": ``--today``, GRIDSCORE_TODAY, SOURCE_DATE_EPOCH, else today in China."""
+    return today()
 
 
 def project_dir(root: Path) -> Path:

@@ -21,6 +21,7 @@ from typing import Any
 import click
 
 from . import __version__
+from . import today as clock
 from .errors import GridscoreError, InvalidInput, UsageError
 from .explain import explain_month, explain_year
 from .periods import Month, Year, parse_period
@@ -31,8 +32,11 @@ from .validate import Dataset, load_dataset, without_cycle_collection
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
+_TODAY_HELP = "把“今天”设为这一天（格式 2026-12-02），用于全部日期规则和页面上的日期；也可用环境变量 GRIDSCORE_TODAY"
+
+
 def _root_option(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Give a command its own ``--root`` (``gridscore --root DIR CMD`` works too)."""
+    """Give a command its own ``--root`` and ``--today`` (``gridscore --root DIR CMD`` works too)."""
 
     @click.option(
         "--root",
@@ -41,10 +45,14 @@ def _root_option(command: Callable[..., Any]) -> Callable[..., Any]:
         default=None,
         help="考评仓库的根目录（默认：当前目录）",
     )
+    @click.option("--today", "today", default=None, metavar="YYYY-MM-DD", help=_TODAY_HELP)
     @click.pass_context
     @wraps(command)
-    def wrapper(ctx: click.Context, root: Path | None, **kwargs: Any) -> Any:
+    def wrapper(ctx: click.Context, root: Path | None, today: str | None, **kwargs: Any) -> Any:
         chosen = root or (ctx.obj or {}).get("root") or Path.cwd()
+        written = today or (ctx.obj or {}).get("today")
+        if written:
+            clock.choose(clock.parse(written, "--today"))
         return command(chosen.resolve(), **kwargs)
 
     return wrapper
@@ -55,10 +63,11 @@ def _root_option(command: Callable[..., Any]) -> Callable[..., Any]:
 @click.option(
     "--root", type=click.Path(file_okay=False, path_type=Path), default=None, help="考评仓库的根目录（默认：当前目录）"
 )
+@click.option("--today", "today", default=None, metavar="YYYY-MM-DD", help=_TODAY_HELP)
 @click.pass_context
-def cli(ctx: click.Context, root: Path | None) -> None:
+def cli(ctx: click.Context, root: Path | None, today: str | None) -> None:
     """网格反诈考评公示平台：校验考评记录、计算得分、说明得分。"""
-    ctx.obj = {"root": root}
+    ctx.obj = {"root": root, "today": today}
 
 
 @cli.command(context_settings=CONTEXT_SETTINGS)
@@ -360,6 +369,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _run(argv)
     finally:
+        clock.choose(None)  # --today holds for one command
         gc.unfreeze()  # what the command loaded may be collected again (see without_cycle_collection)
 
 

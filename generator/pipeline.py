@@ -8,12 +8,12 @@ accepts is one ``build`` builds and ``diff`` calls valid).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 from .errors import InvalidInput, Problem
 from .load import Repository, load_repository
 from .results import Results
+from .today import today
 from .validate import Dataset, notices_without_seals, validate, without_cycle_collection
 
 
@@ -65,7 +65,7 @@ def _site_problems(root: Path, dataset: Dataset, results: Results) -> list[Probl
     from .render import template_problems
     from .site import notice_link_problems
 
-    problems = notice_link_problems(dataset, results, date.today())
+    problems = notice_link_problems(dataset, results, today())
     if project_dir(root) == root:  # gridscore's own templates are tested with it
         problems += template_problems(root)
     return problems

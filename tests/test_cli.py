@@ -149,3 +149,22 @@ def test_score_says_whether_results_are_sealed(repo: Repo) -> None:
     assert provisional not in repo.run("score", "2026-03").out
     assert provisional not in repo.run("explain", "w1", "2026-03").out
     assert json.loads(repo.run("score", "2026", "--json").out)["sealed"] is False  # the year is still open
+
+
+def test_today_is_chosen_by_option_or_environment(repo: Repo, monkeypatch) -> None:
+    """§4: --today (before or after the command) or GRIDSCORE_TODAY sets the date; a bad one is a clear error."""
+    from generator import today as clock
+
+    repo.record("w1", "2026-03")
+    monkeypatch.setenv("GRIDSCORE_TODAY", "2026-05-01")
+    assert clock.today().isoformat() == "2026-05-01"
+    run = run_cli("--today", "2026-0x-01", "check", "--root", str(repo.root))
+    assert run.code == 1 and run.err.splitlines()[0] == "错误：--today 应为日期，格式如 2026-12-02，实际为“2026-0x-01”"
+    assert repo.run("check", "--today", "2026-04-10").code == 0
+    assert clock.today().isoformat() == "2026-05-01"  # --today held for that one command
+    monkeypatch.setenv("GRIDSCORE_TODAY", "五月")
+    run = repo.run("check")
+    assert (
+        run.code == 1
+        and run.err.splitlines()[0] == "错误：环境变量 GRIDSCORE_TODAY 应为日期，格式如 2026-12-02，实际为“五月”"
+    )
