@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,7 @@ from .models import ID_MAX, Assessor, MonthlyRecord, Organization, Worker
 from .periods import Month, Year
 from .privacy import public_text_problems
 from .rubric import Rubric
+from .today import today
 from .yamlio import Document
 
 _NOTICE_NUMBER = re.compile(r"(?P<prefix>.+)〔(?P<year>\d{4})〕(?P<seq>[1-9]\d*)号")
@@ -246,6 +248,7 @@ class _RecordChecker:
         self.workers = workers
         self.assessors = {a.id: a for a in org.assessors} if org else {}
         self.problems = problems
+        self.today = today()
 
     def check(self, file: RecordFile) -> Entry | None:
         """The checks that need the organization; the file was checked on its own by the loader."""
@@ -255,6 +258,8 @@ class _RecordChecker:
         def at(loc: tuple[str | int, ...], message: str) -> None:
             self.problems.append(doc.problem(loc, message))
 
+        if record.assessed_on > self.today:
+            at(("assessed_on",), future(f"考评日期 {record.assessed_on}", self.today))
         worker = self._check_worker(at, record, file.folder_community)
         if worker is None or file.metrics is None or file.score is None or len(self.problems) > before:
             return None
@@ -338,6 +343,7 @@ def _check_reviews(
 ) -> dict[tuple[int, str], AnnualFile]:
     assessors = {a.id: a for a in org.assessors} if org else {}
     reviews: dict[tuple[int, str], AnnualFile] = {}
+    now = today()
     for file in files:
         doc, review = file.doc, file.review
 
@@ -346,6 +352,8 @@ def _check_reviews(
 
         if review.year != file.folder_year:
             at(("year",), f"year 为 {review.year}，但文件在 {file.folder_year} 文件夹中，两者必须一致")
+        if review.assessed_on > now:
+            at(("assessed_on",), future(f"评议日期 {review.assessed_on}", now))
         stem = doc.path.rsplit("/", 1)[-1].removesuffix(".yaml")
         if stem != review.worker:
             at(("worker",), f"文件名应与网格员编号一致：worker 为“{review.worker}”，文件名却是“{stem}.yaml”")
@@ -464,12 +472,21 @@ def _check_notices_against_seals(notices: list[NoticeFile], seals: dict[str, Sea
 # --- notices ------------------------------------------------------------------
 
 
+def future(what: str, now: date) -> str:
+    """The message for a date after today (§6: nothing is assessed, reviewed or issued in advance)."""
+    return f"{what} 晚于今天（{now}）：不能填写将来的日期，请核对年份和月份（要按另一天检查，用 --today）"
+
+
 def _check_notice(file: NoticeFile) -> list[Problem]:
     doc, notice = file.doc, file.notice
     problems: list[Problem] = []
 
     def at(loc: tuple[str | int, ...], message: str) -> None:
         problems.append(doc.problem(loc, message))
+
+    now = today()
+    if notice.date > now:
+        at(("date",), future(f"发文日期 {notice.date}", now))
 
     stem = _NOTICE_STEM.fullmatch(file.stem)
     if len(file.stem) > ID_MAX:

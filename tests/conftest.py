@@ -19,6 +19,10 @@ PROJECT = Path(__file__).resolve().parent.parent
 
 # gridscore keeps the key that signs its cache in the user's cache folder: not the developer's, in tests.
 os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="gridscore-test-home-cache-")
+# "Today" is fixed, so no test changes with the calendar: 2027-12-31 (China), after every date the tests
+# write. A test that needs another day sets SOURCE_DATE_EPOCH, GRIDSCORE_TODAY or --today itself.
+os.environ.pop("GRIDSCORE_TODAY", None)
+os.environ["SOURCE_DATE_EPOCH"] = "1830182400"
 
 ORGANIZATION = """\
 unit:

@@ -28,8 +28,8 @@ from .conftest import PROJECT
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 WIDTH, HEIGHT = 360, 800
-# 2026-11-01 00:00 UTC: the build date fixes the "公示中/已结束" states, so every run sees the same site.
-BUILD_EPOCH = "1793491200"
+# 2026-11-30 (China): the build date fixes the "公示中/已结束" states, so every run sees the same site.
+BUILD_EPOCH = "1795996800"
 TIMEOUT = 15
 
 

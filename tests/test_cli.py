@@ -168,3 +168,22 @@ def test_today_is_chosen_by_option_or_environment(repo: Repo, monkeypatch) -> No
         run.code == 1
         and run.err.splitlines()[0] == "错误：环境变量 GRIDSCORE_TODAY 应为日期，格式如 2026-12-02，实际为“五月”"
     )
+
+
+def test_no_date_after_today(repo: Repo) -> None:
+    """§6: assessed_on, a review's assessed_on and a notice's date may not be after today."""
+    advice = "：不能填写将来的日期，请核对年份和月份（要按另一天检查，用 --today）"
+    repo.record("w1", "2026-11")
+    path = repo.record("w2", "2026-11").replace("w2", "w2")
+    repo.write(path, (repo.root / path).read_text(encoding="utf-8").replace("2026-12-02", "2027-01-04"))
+    repo.write(
+        "records/2026/annual/c1/w1.yaml",
+        "worker: w1\nyear: 2026\nreview_score: 90\nassessed_by: a1\nassessed_on: 2027-01-10\n",
+    )
+    run = repo.run("check", "--today", "2026-12-02")
+    assert run.code == 1
+    assert run.lines[:-1] == [
+        f"records/2026/11/c1/w2.yaml:4: 考评日期 2027-01-04 晚于今天（2026-12-02）{advice}",
+        f"records/2026/annual/c1/w1.yaml:5: 评议日期 2027-01-10 晚于今天（2026-12-02）{advice}",
+    ]
+    assert repo.run("check", "--today", "2027-01-10").code == 0

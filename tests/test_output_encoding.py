@@ -21,7 +21,7 @@ from generator import notice_body
 from .conftest import PERFECT_METRICS, Repo
 from .test_scoring import event, events
 
-EPOCH = "1793491200"  # 2026-11-01
+EPOCH = "1795996800"  # 2026-11-30
 
 
 def notice(repo: Repo, body: str, stem: str = "2026-04-08-commendation-2026-03", title: str = "关于表扬的通报") -> str:
@@ -389,3 +389,13 @@ def test_diff_and_check_agree_on_a_link_to_no_page(repo: Repo) -> None:
     assert "**❌ 校验未通过**" in report.out
     assert checked.lines[0] in report.out.splitlines()
     assert checked.lines[0].startswith(f"{path}:8: 正文链接“rankings/2026-04/”不是本站的页面")
+
+
+def test_a_notice_dated_after_today_is_refused(repo: Repo) -> None:
+    path = notice(repo, "表扬。")
+    run = repo.run("check", "--today", "2026-04-05")
+    assert run.code == 1
+    assert run.lines[:-1] == [
+        f"{path}:5: 发文日期 2026-04-08 晚于今天（2026-04-05）：不能填写将来的日期，请核对年份和月份（要按另一天检查，用 --today）"
+    ]
+    assert repo.run("check", "--today", "2026-04-08").code == 0
