@@ -180,6 +180,7 @@ def seal_period(dataset: Dataset, results: Results, period: Period, today: date)
     existing = dataset.seals.get(str(period))
     now = figures(results, period)
     if existing is None:
+        _require_ended(period, today)
         _require_complete(dataset, period)
         rubric = dataset.rubric_for(period) if isinstance(period, Month) else dataset.annual_rubric(period.year)
         assert rubric is not None
@@ -210,6 +211,16 @@ def seal_period(dataset: Dataset, results: Results, period: Period, today: date)
         path,
         f"已在 {path.relative_to(dataset.root).as_posix()} 记录更正（{notice.stem}）：{len(changed)} 处变化，原值与新值均保留",
     )
+
+
+def _require_ended(period: Period, today: date) -> None:
+    """A period is sealed only once it is over (§6): results of a month still running are not final."""
+    ends = period.next().first_day() if isinstance(period, Month) else date(period.year + 1, 1, 1)
+    if today < ends:
+        raise GridscoreError(
+            f"无法封存{period.label}：{period.label}还没有结束（今天是 {today}），"
+            f"{ends} 起才能封存（要按另一天封存，用 --today）"
+        )
 
 
 def _require_complete(dataset: Dataset, period: Period) -> None:

@@ -250,3 +250,19 @@ def test_diff_of_a_recorded_correction_says_so(gitrepo: Repo) -> None:
     recorded = gitrepo.run("diff", base)
     assert "（已在封存文件中记录更正：2026-04-20-correction-2026-03）" in recorded.out
     assert "封存文件 `records/seals/2026-03.yaml` 有改动，请核对只在末尾追加了更正记录" in recorded.out
+
+
+def test_a_period_is_sealed_only_after_it_has_ended(gitrepo: Repo) -> None:
+    """§6: 2026-03 cannot be sealed on 2026-03-31, nor the year 2026 before 2027."""
+    for worker in ("w1", "w2"):  # assessed on the month's last day, so only the seal rule speaks
+        path = gitrepo.root / f"records/2026/03/c1/{worker}.yaml"
+        path.write_text(path.read_text(encoding="utf-8").replace("2026-04-02", "2026-03-31"), encoding="utf-8")
+    early = gitrepo.run("seal", "2026-03", "--today", "2026-03-31")
+    assert early.code == 1
+    assert early.err.strip() == (
+        "错误：无法封存2026年3月：2026年3月还没有结束（今天是 2026-03-31），2026-04-01 起才能封存（要按另一天封存，用 --today）"
+    )
+    assert not (gitrepo.root / "records/seals/2026-03.yaml").exists()
+    assert gitrepo.run("seal", "2026-03", "--today", "2026-04-02").code == 0
+    year = gitrepo.run("seal", "2026", "--today", "2026-12-31")
+    assert year.code == 1 and "2026年度还没有结束（今天是 2026-12-31），2027-01-01 起才能封存" in year.err
