@@ -158,14 +158,16 @@ AUDIENCE = click.Choice(["public", "internal"])
 @click.argument("period")
 @_root_option
 def new(root: Path, period: str) -> None:
-    """为某月（如 2026-03）每名在岗网格员生成空白考评记录（带中文说明）；已有的记录不会改动。"""
-    from .scaffold import new_records
+    """为某月（如 2026-03）每名在岗网格员生成空白考评记录，或为某年（如 2026）当年参加考评的每名网格员生成空白年度评议（带中文说明）；已有的文件不会改动。"""
+    from .scaffold import new_records, new_reviews
 
     parsed = _period(period)
-    if not isinstance(parsed, Month):
-        raise UsageError("gridscore new 只按月生成记录，请写成 2026-03 这样的月份")
-    made = new_records(root, parsed)
-    click.echo(f"已生成 {len(made.written)} 份空白考评记录，{len(made.kept)} 份已有记录保持不变。")
+    if isinstance(parsed, Month):
+        made = new_records(root, parsed)
+        click.echo(f"已生成 {len(made.written)} 份空白考评记录，{len(made.kept)} 份已有记录保持不变。")
+    else:
+        made = new_reviews(root, parsed.year)
+        click.echo(f"已生成 {len(made.written)} 份空白年度评议，{len(made.kept)} 份已有评议保持不变。")
     for path in made.written:
         click.echo(f"  {path.relative_to(root).as_posix()}")
     if made.written:

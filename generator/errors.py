@@ -53,11 +53,34 @@ class UsageError(GridscoreError):
 
 
 class InvalidInput(GridscoreError):
-    """The repository holds bad data; carries every problem found, sorted."""
+    """The repository holds bad data; carries every problem found, sorted (a file's many blanks as one)."""
 
     def __init__(self, problems: list[Problem]) -> None:
-        self.problems = sorted(set(problems), key=_problem_order)
+        self.problems = collapse_blanks(sorted(set(problems), key=_problem_order))
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+# A field left empty, as the messages say it (a blank from ``gridscore new`` is one of these).
+_BLANK = re.compile(r"^(?:“([^”]+)”(?:未填写|不能为空|.*实际为 空值)|[^（]*（([A-Za-z0-9_.-]+)）的等级未填写)")
+BLANKS_FROM = 3  # this many empty fields in one file are said in one line (a fresh file from ``new``)
+
+
+def collapse_blanks(problems: list[Problem]) -> list[Problem]:
+    """A file with many empty fields gets one line, "21 项未填写（…）", not one per field (§7)."""
+    blanks: dict[str, list[tuple[Problem, str]]] = {}
+    for problem in problems:
+        match = _BLANK.match(problem.message)
+        if match:
+            blanks.setdefault(problem.path, []).append((problem, match.group(1) or match.group(2)))
+    many = {path: found for path, found in blanks.items() if len(found) >= BLANKS_FROM}
+    if not many:
+        return problems
+    collapsed = [p for p in problems if p.path not in many or not _BLANK.match(p.message)]
+    for path, found in many.items():
+        names = "、".join(name for _, name in found[:3]) + (" 等" if len(found) > 3 else "")
+        first = min(problem.line for problem, _ in found)
+        collapsed.append(Problem(path, first, f"{len(found)} 项未填写（{names}），请逐项填写后再运行 gridscore check"))
+    return sorted(collapsed, key=_problem_order)
 
 
 def _problem_order(problem: Problem) -> tuple[str, int, str]:

@@ -66,6 +66,60 @@ def new_records(root: Path, month: Month) -> NewRecords:
     return NewRecords(written, kept)
 
 
+def new_reviews(root: Path, year: int) -> NewRecords:
+    """A blank annual review (§2) for every worker with a record in ``year``; existing files are never touched."""
+    repo = load_repository(root)
+    setup_problems = [
+        p for p in repo.problems if not p.path.startswith("records/") or p.path == "records/organization.yaml"
+    ]
+    if repo.organization is None or setup_problems:
+        raise InvalidInput(setup_problems)
+    org = repo.organization
+    assessed = {file.record.worker for file in repo.records if file.record.period.year == year}
+    workers = [w for w in sorted(org.workers, key=lambda w: w.id) if w.id in assessed]
+    if not workers:
+        raise GridscoreError(
+            f"{year} 年还没有任何月度考评记录，无从生成年度评议（年度评议只为当年参加过考评的网格员生成）"
+        )
+    communities = {c.id: c for c in org.communities}
+    written: list[Path] = []
+    kept: list[Path] = []
+    for worker in workers:
+        path = root / "records" / f"{year:04d}" / "annual" / worker.community / f"{worker.id}.yaml"
+        if path.exists():
+            kept.append(path)
+            continue
+        community = communities[worker.community]
+        grid = next((g.name for g in community.grids if g.id == worker.grid), worker.grid)
+        assessors = [
+            a for a in org.assessors if a.may_assess(worker.community) and a.id != worker.id and a.worker != worker.id
+        ]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        text = blank_review(
+            year, worker.id, f"{worker.name}（{worker.id}，{community.name}{grid}）", assessors_text(org, assessors)
+        )
+        temporary = path.with_name(f".{path.name}.tmp")
+        temporary.write_text(text, encoding="utf-8")
+        temporary.replace(path)
+        written.append(path)
+    return NewRecords(written, kept)
+
+
+def blank_review(year: int, worker_id: str, who: str, assessors: str) -> str:
+    lines = [
+        "# yaml-language-server: $schema=../../../../schemas/annual.schema.json",
+        f"# {year}年度综合评议：{who}",
+        f"# 由 gridscore new {year} 生成。请把每个空白处填上，填完运行 gridscore check。",
+        f"# 年度得分按考评标准由月度平均分和这里的评议得分计算，见 gridscore explain {worker_id} {year}。",
+        f"worker: {worker_id}",
+        f"year: {year}",
+        "review_score:         # 年度综合评议得分（群众评议、实地走访、台账检查），0–100，最多两位小数",
+        f"assessed_by:          # 考评人编号，可选：{assessors}；不能是本人",
+        f"assessed_on:          # 评议日期，如 {year + 1}-01-10",
+    ]
+    return "\n".join(lines) + "\n"
+
+
 def assessors_text(org: Organization, assessors: list[Assessor]) -> str:
     return "、".join(f"{a.id}（{a.name}，{a.org}）" for a in assessors) or "（本社区还没有登记考评人）"
 

@@ -218,10 +218,49 @@ def test_new_writes_blank_records_and_never_overwrites(repo: Repo) -> None:
     assert not (repo.root / "records/2026/04/c2").exists()  # w3 left in 2026-02
     check = repo.run("check")
     assert check.code == 1
-    assert "records/2026/04/c1/w2.yaml:12: “tasks_assigned”未填写，请填整数（没有就填 0）" in check.lines
-    assert any("涉诈案件协查（case_assistance）的等级未填写" in line for line in check.lines)
+    # §7: a fresh file is one line, not one per field
+    assert check.lines == [
+        "records/2026/04/c1/w2.yaml:7: 21 项未填写（assessed_by、assessed_on、tasks_assigned 等），请逐项填写后再运行 gridscore check",
+        "发现 1 个问题，请逐条修改后重新运行 gridscore check。",
+    ]
+    (repo.root / "records/2026/04/c1/w2.yaml").write_text(
+        blank.replace("assessed_by:  ", "assessed_by: a1").replace("assessed_on:  ", "assessed_on: 2026-05-02"),
+        encoding="utf-8",
+    )
+    partly = repo.run("check")
+    assert partly.lines[0].startswith(
+        "records/2026/04/c1/w2.yaml:12: 19 项未填写（tasks_assigned、tasks_completed、key_people 等）"
+    )
     again = repo.run("new", "2026-04")
     assert again.out.startswith("已生成 0 份空白考评记录，2 份已有记录保持不变。")
+
+
+def test_new_for_a_year_writes_blank_reviews_for_the_workers_assessed(repo: Repo) -> None:
+    """§6: `gridscore new 2026` scaffolds the annual review of every worker assessed that year."""
+    repo.record("w1", "2026-03")
+    repo.record("w3", "2026-02", community="c2")
+    kept = repo.write(
+        "records/2026/annual/c1/w1.yaml",
+        "worker: w1\nyear: 2026\nreview_score: 90\nassessed_by: a1\nassessed_on: 2027-01-10\n",
+    )
+    before = kept.read_text(encoding="utf-8")
+    run = repo.run("new", "2026")
+    assert run.code == 0, run.err
+    assert run.out.splitlines()[:2] == [
+        "已生成 1 份空白年度评议，1 份已有评议保持不变。",
+        "  records/2026/annual/c2/w3.yaml",
+    ]
+    assert kept.read_text(encoding="utf-8") == before
+    assert not (repo.root / "records/2026/annual/c1/w2.yaml").exists()  # w2 has no record in 2026
+    blank = (repo.root / "records/2026/annual/c2/w3.yaml").read_text(encoding="utf-8")
+    assert "# 2026年度综合评议：王五（w3，第二社区第一网格）" in blank
+    assert "review_score:" in blank and "a2（赵六，社区两委）" in blank
+    check = repo.run("check")
+    assert check.lines[0] == (
+        "records/2026/annual/c2/w3.yaml:7: 3 项未填写（review_score、assessed_by、assessed_on），请逐项填写后再运行 gridscore check"
+    )
+    nothing = repo.run("new", "2024")
+    assert nothing.code == 1 and nothing.err.startswith("错误：2024 年还没有任何月度考评记录")
 
 
 def test_codeowners_from_the_organization(repo: Repo) -> None:
