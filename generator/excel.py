@@ -52,6 +52,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarStri
 
 from . import pipeline
 from .errors import GridscoreError, InvalidInput, Problem, UsageError, display_path, one_line
+from .fsguard import unsafe_folder, unsafe_target, write_replacing
 from .load import Repository, load_data_file, load_repository
 from .models import Organization, Worker
 from .numbers import exact, fmt, fmt_plain
@@ -68,9 +69,6 @@ from .xlsx_guard import (
     WorkbookRefused,
     check_workbook,
     read_regular,
-    unsafe_folder,
-    unsafe_target,
-    write_replacing,
 )
 from .yamlio import MAX_BYTES, Document, YamlProblem, parse_document
 

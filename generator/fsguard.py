@@ -15,6 +15,7 @@ import os
 import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .errors import Problem
 
@@ -225,3 +226,72 @@ def check_project(project: os.PathLike[str] | str) -> list[Problem]:
         if size > MKDOCS_MAX_BYTES:
             problems.append(Problem(MKDOCS, 1, too_big(size, MKDOCS_MAX_BYTES)))
     return problems
+
+
+# --- writing inside the repository ---------------------------------------------------------------
+
+_KINDS = (
+    (stat.S_ISDIR, "文件夹"),
+    (stat.S_ISFIFO, "命名管道（FIFO）"),
+    (stat.S_ISCHR, "设备文件"),
+    (stat.S_ISBLK, "设备文件"),
+    (stat.S_ISSOCK, "套接字"),
+    (stat.S_ISLNK, "符号链接"),
+)
+
+
+def kind_name(mode: int) -> str:
+    """What a path that is not a regular file is, in Chinese."""
+    return next((name for test, name in _KINDS if test(mode)), "特殊文件")
+
+
+def unsafe_folder(root: Path, path: Path) -> str | None:
+    """Why ``path`` (inside ``root``) may not be read or written, or None: every folder on its way is a real folder."""
+    try:
+        relative = path.relative_to(root)
+    except ValueError:
+        return "不在考评仓库内"
+    current = root
+    for part in relative.parts[:-1]:
+        current = current / part
+        try:
+            mode = os.lstat(current).st_mode
+        except FileNotFoundError:
+            return None  # created on the way: nothing beyond it exists yet
+        if not stat.S_ISDIR(mode):
+            return f"路径中的 {current.relative_to(root).as_posix()} 不是文件夹，而是{kind_name(mode)}"
+    return None
+
+
+def unsafe_target(root: Path, path: Path) -> str | None:
+    """Why ``path`` may not be replaced, or None: its folders are real folders, and it is a regular file or nothing."""
+    unsafe = unsafe_folder(root, path)
+    if unsafe:
+        return unsafe
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return None
+    return None if stat.S_ISREG(mode) else f"已存在，但不是普通文件，而是{kind_name(mode)}"
+
+
+def write_replacing(path: Path, data: bytes) -> None:
+    """Write ``path`` through a fresh temporary file beside it, then swap it in: a link there is replaced, never followed."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    for attempt in range(100):
+        temporary = path.with_name(f".{path.name}.{os.getpid()}-{attempt}.tmp")
+        try:
+            descriptor = os.open(temporary, flags, 0o666)  # O_EXCL: an existing name, link or not, is never opened
+        except FileExistsError:
+            continue
+        break
+    else:
+        raise FileExistsError(temporary)
+    try:
+        with os.fdopen(descriptor, "wb") as out:
+            out.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise

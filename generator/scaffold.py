@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import GridscoreError, InvalidInput, one_line
-from .load import load_repository
-from .models import Assessor, Organization, valid_git_account, visible
+from .fsguard import unsafe_target, write_replacing
+from .load import Repository, load_repository
+from .models import Assessor, Organization, Worker, valid_git_account, visible
 from .numbers import exact, fmt_plain
 from .periods import Month
 from .rubric import Rubric
@@ -26,67 +29,62 @@ def new_records(root: Path, month: Month) -> NewRecords:
     Only the organization and the rubric need to be valid: records being filled
     in (this month's blanks among them) may still have problems.
     """
-    repo = load_repository(root)
-    setup_problems = [
-        p for p in repo.problems if not p.path.startswith("records/") or p.path == "records/organization.yaml"
-    ]
-    if repo.organization is None or setup_problems:
-        raise InvalidInput(setup_problems)
+    repo, org = _organization(root)
     rubric = repo.rubric_for(month)
     if rubric is None:
         raise GridscoreError(f"{month} 早于所有考评标准的生效月份，没有可用的考评标准")
-    org = repo.organization
-    communities = {c.id: c for c in org.communities}
-    written: list[Path] = []
-    kept: list[Path] = []
-    for worker in sorted(org.workers, key=lambda w: w.id):
-        if not worker.active_in(month):
-            continue
-        path = root / "records" / f"{month.year:04d}" / f"{month.month:02d}" / worker.community / f"{worker.id}.yaml"
-        if path.exists():
-            kept.append(path)
-            continue
-        community = communities[worker.community]
-        grid = next((g.name for g in community.grids if g.id == worker.grid), worker.grid)
-        assessors = [
-            a for a in org.assessors if a.may_assess(worker.community) and a.id != worker.id and a.worker != worker.id
-        ]
-        path.parent.mkdir(parents=True, exist_ok=True)
-        text = blank_record(
-            rubric,
-            month,
-            worker.id,
-            f"{worker.name}（{worker.id}，{community.name}{grid}）",
-            assessors_text(org, assessors),
-        )
-        temporary = path.with_name(f".{path.name}.tmp")
-        temporary.write_text(text, encoding="utf-8")
-        temporary.replace(path)
-        written.append(path)
-    return NewRecords(written, kept)
+    workers = [w for w in org.workers if w.active_in(month)]
+    folder = root / "records" / f"{month.year:04d}" / f"{month.month:02d}"
+    return _scaffold(root, org, workers, folder, lambda w, who, by: blank_record(rubric, month, w.id, who, by))
 
 
 def new_reviews(root: Path, year: int) -> NewRecords:
     """A blank annual review (§2) for every worker with a record in ``year``; existing files are never touched."""
+    repo, org = _organization(root)
+    assessed = {file.record.worker for file in repo.records if file.record.period.year == year}
+    workers = [w for w in org.workers if w.id in assessed]
+    if not workers:
+        raise GridscoreError(
+            f"{year} 年还没有任何月度考评记录，无从生成年度评议（年度评议只为当年参加过考评的网格员生成）"
+        )
+    folder = root / "records" / f"{year:04d}" / "annual"
+    return _scaffold(root, org, workers, folder, lambda w, who, by: blank_review(year, w.id, who, by))
+
+
+def _organization(root: Path) -> tuple[Repository, Organization]:
+    """The repository, once its organization and rubrics are valid (the records may still be being filled in)."""
     repo = load_repository(root)
     setup_problems = [
         p for p in repo.problems if not p.path.startswith("records/") or p.path == "records/organization.yaml"
     ]
     if repo.organization is None or setup_problems:
         raise InvalidInput(setup_problems)
-    org = repo.organization
-    assessed = {file.record.worker for file in repo.records if file.record.period.year == year}
-    workers = [w for w in sorted(org.workers, key=lambda w: w.id) if w.id in assessed]
-    if not workers:
-        raise GridscoreError(
-            f"{year} 年还没有任何月度考评记录，无从生成年度评议（年度评议只为当年参加过考评的网格员生成）"
-        )
+    return repo, repo.organization
+
+
+def _scaffold(
+    root: Path, org: Organization, workers: list[Worker], folder: Path, blank: Callable[[Worker, str, str], str]
+) -> NewRecords:
+    """Write ``blank(worker, who, assessors)`` to folder/<community>/<worker>.yaml for each worker that has no file yet.
+
+    A folder on the way that is a link, or a name that is not a regular file, is refused before anything is written;
+    each file goes through a fresh temporary file (a link planted beside it is never followed).
+    """
     communities = {c.id: c for c in org.communities}
+    targets = [
+        (worker, folder / worker.community / f"{worker.id}.yaml") for worker in sorted(workers, key=lambda w: w.id)
+    ]
+    refused = [
+        f"{path.relative_to(root).as_posix()}: 不能写入：{reason}"
+        for _, path in targets
+        if (reason := unsafe_target(root, path))
+    ]
+    if refused:
+        raise GridscoreError("以下文件不能生成，一个文件都没有写：\n" + "\n".join(refused))
     written: list[Path] = []
     kept: list[Path] = []
-    for worker in workers:
-        path = root / "records" / f"{year:04d}" / "annual" / worker.community / f"{worker.id}.yaml"
-        if path.exists():
+    for worker, path in targets:
+        if os.path.lexists(path):
             kept.append(path)
             continue
         community = communities[worker.community]
@@ -94,13 +92,8 @@ def new_reviews(root: Path, year: int) -> NewRecords:
         assessors = [
             a for a in org.assessors if a.may_assess(worker.community) and a.id != worker.id and a.worker != worker.id
         ]
-        path.parent.mkdir(parents=True, exist_ok=True)
-        text = blank_review(
-            year, worker.id, f"{worker.name}（{worker.id}，{community.name}{grid}）", assessors_text(org, assessors)
-        )
-        temporary = path.with_name(f".{path.name}.tmp")
-        temporary.write_text(text, encoding="utf-8")
-        temporary.replace(path)
+        who = f"{worker.name}（{worker.id}，{community.name}{grid}）"
+        write_replacing(path, blank(worker, who, assessors_text(org, assessors)).encode("utf-8"))
         written.append(path)
     return NewRecords(written, kept)
 

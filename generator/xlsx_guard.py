@@ -29,6 +29,7 @@ from typing import Any
 
 from . import fsguard
 from .errors import GridscoreError
+from .fsguard import kind_name as _kind
 
 MiB = 1024 * 1024
 MAX_WORKBOOK_BYTES = 20 * MiB
@@ -91,20 +92,6 @@ def _bytes(count: int) -> str:
 # --- files ---------------------------------------------------------------------------------
 
 
-_KINDS = (
-    (stat.S_ISDIR, "文件夹"),
-    (stat.S_ISFIFO, "命名管道（FIFO）"),
-    (stat.S_ISCHR, "设备文件"),
-    (stat.S_ISBLK, "设备文件"),
-    (stat.S_ISSOCK, "套接字"),
-    (stat.S_ISLNK, "符号链接"),
-)
-
-
-def _kind(mode: int) -> str:
-    return next((name for test, name in _KINDS if test(mode)), "特殊文件")
-
-
 def read_regular(path: Path, limit: int) -> bytes:
     """The bytes of ``path``: a regular file (not a link to one) of at most ``limit`` bytes, checked before reading."""
     try:
@@ -123,58 +110,6 @@ def read_regular(path: Path, limit: int) -> bytes:
         raise FileRefused(f"不是普通文件，而是{_kind(problem.mode or 0)}") from None
     except OSError as error:
         raise FileRefused(f"无法读取（{error.strerror}）") from None
-
-
-def unsafe_folder(root: Path, path: Path) -> str | None:
-    """Why ``path`` (inside ``root``) may not be read or written, or None: every folder on its way is a real folder."""
-    try:
-        relative = path.relative_to(root)
-    except ValueError:
-        return "不在考评仓库内"
-    current = root
-    for part in relative.parts[:-1]:
-        current = current / part
-        try:
-            mode = os.lstat(current).st_mode
-        except FileNotFoundError:
-            return None  # created on the way: nothing beyond it exists yet
-        if not stat.S_ISDIR(mode):
-            return f"路径中的 {current.relative_to(root).as_posix()} 不是文件夹，而是{_kind(mode)}"
-    return None
-
-
-def unsafe_target(root: Path, path: Path) -> str | None:
-    """Why ``path`` may not be replaced, or None: its folders are real folders, and it is a regular file or nothing."""
-    unsafe = unsafe_folder(root, path)
-    if unsafe:
-        return unsafe
-    try:
-        mode = os.lstat(path).st_mode
-    except FileNotFoundError:
-        return None
-    return None if stat.S_ISREG(mode) else f"已存在，但不是普通文件，而是{_kind(mode)}"
-
-
-def write_replacing(path: Path, data: bytes) -> None:
-    """Write ``path`` through a fresh temporary file beside it, then swap it in: a link there is replaced, never followed."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
-    for attempt in range(100):
-        temporary = path.with_name(f".{path.name}.{os.getpid()}-{attempt}.tmp")
-        try:
-            descriptor = os.open(temporary, flags, 0o666)  # O_EXCL: an existing name, link or not, is never opened
-        except FileExistsError:
-            continue
-        break
-    else:
-        raise FileExistsError(temporary)
-    try:
-        with os.fdopen(descriptor, "wb") as out:
-            out.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
 
 
 # --- the workbook ----------------------------------------------------------------------------------

@@ -305,3 +305,18 @@ def test_a_period_is_sealed_only_after_it_has_ended(gitrepo: Repo) -> None:
     assert gitrepo.run("seal", "2026-03", "--today", "2026-04-02").code == 0
     year = gitrepo.run("seal", "2026", "--today", "2026-12-31")
     assert year.code == 1 and "2026年度还没有结束（今天是 2026-12-31），2027-01-01 起才能封存" in year.err
+
+
+def test_new_never_writes_through_a_linked_folder(repo: Repo, tmp_path: Path) -> None:
+    """A pull request can commit records/2026/05 as a symlink: new refuses it and writes nowhere."""
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (repo.root / "records/2026").mkdir(parents=True)
+    (repo.root / "records/2026/05").symlink_to(victim)
+    run = repo.run("new", "2026-05")
+    assert run.code == 1
+    assert run.err.splitlines()[:2] == [
+        "错误：以下文件不能生成，一个文件都没有写：",
+        "records/2026/05/c1/w1.yaml: 不能写入：路径中的 records/2026/05 不是文件夹，而是符号链接",
+    ]
+    assert list(victim.iterdir()) == []
