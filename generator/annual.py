@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from .load import AnnualFile
+from .datafiles import AnnualFile
 from .models import Worker
 from .numbers import ZERO, exact, round2, rounded_mean, rounded_mean_cents
 from .rubric import Grade, Honor, Rubric, TieBreak

@@ -6,13 +6,14 @@ from __future__ import annotations
 from fractions import Fraction
 
 from .annual import AnnualResult, AnnualSummary
+from .datafiles import EventEntry
 from .models import ROLE_LABELS
 from .numbers import ZERO, exact, exact_sum, fmt, fmt_plain
 from .periods import Period, Year
 from .report import PROVISIONAL, is_sealed
 from .rubric import Rubric
 from .score import ItemScore, MonthlyResult, TermScore
-from .validate import Dataset, EventEntry
+from .validate import Dataset
 from .yamlio import Document
 
 CHINESE_NUMERALS = "一二三四五六七八九十"

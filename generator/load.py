@@ -23,6 +23,7 @@ from typing import Any, TypeGuard, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from .cache import FileCache, digest
+from .datafiles import AnnualFile, EventEntry, NoticeFile, OrganizationFile, RecordFile, RubricFile, SealFile
 from .errors import Problem, display_path
 from .fsguard import DIRECTORY, FileProblem, Listing, check_project, folder_problem, read_regular, walk
 from .messages import did_you_mean, show, translate
@@ -31,7 +32,7 @@ from .periods import Month
 from .privacy import personal_numbers
 from .progress import Progress
 from .rubric import EventKind, Rubric, check_rubric
-from .score import RecordScore, score_record
+from .score import score_record
 from .yamlio import MAX_BYTES, UNIT_MAX_BYTES, Document, YamlProblem, parse_document
 
 M = TypeVar("M", bound=BaseModel)
@@ -45,63 +46,6 @@ SEALS = "seals"
 
 _YEAR_DIR = re.compile(r"\d{4}")
 _MONTH_DIR = re.compile(r"0[1-9]|1[0-2]")
-
-
-@dataclass(frozen=True)
-class EventEntry:
-    """One valid event of a record, with its kind in the record's rubric."""
-
-    kind: EventKind
-    event: Event
-    parameter: str | None  # the scale value (e.g. severity) for kinds scored by one
-    index: int
-
-
-@dataclass
-class RecordFile:
-    doc: Document
-    record: MonthlyRecord
-    folder_month: Month
-    folder_community: str
-    # checked against the rubric in force for record.period: None when wrong, or when there is no rubric
-    metrics: dict[str, Any] | None = None
-    # what it scores on its own, everything but its rank (see score.score_record); None unless everything
-    # the file decides by itself passed (its place, its rubric, metrics, events)
-    score: RecordScore | None = None
-
-
-@dataclass
-class AnnualFile:
-    doc: Document
-    review: AnnualReview
-    folder_year: int
-    folder_community: str
-
-
-@dataclass
-class NoticeFile:
-    doc: Document
-    notice: Notice
-    stem: str
-
-
-@dataclass
-class SealFile:
-    doc: Document
-    seal: Seal
-    stem: str
-
-
-@dataclass
-class OrganizationFile:
-    doc: Document
-    organization: Organization
-
-
-@dataclass
-class RubricFile:
-    doc: Document
-    rubric: Rubric
 
 
 @dataclass

@@ -9,11 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .annual import AnnualResult, AnnualSummary, annual_result, score_year
+from .datafiles import EventEntry
 from .errors import UsageError
 from .numbers import fmt
 from .periods import Month, Year
 from .score import MonthlyResult, score_month
-from .validate import Dataset, EventEntry
+from .validate import Dataset
 
 
 @dataclass(frozen=True)

@@ -14,15 +14,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
+from .datafiles import Entry, EventEntry
 from .numbers import ZERO, integer_keys
 from .periods import Month
 from .rubric import Grade, Item, Rubric, Term
-
-if TYPE_CHECKING:  # the loader scores each record on its own, so this module must not import it
-    from .load import EventEntry
-    from .validate import Entry
 
 T = TypeVar("T")
 

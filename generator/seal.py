@@ -14,8 +14,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from .datafiles import NoticeFile
 from .errors import GridscoreError, Problem
-from .load import NoticeFile
 from .models import Seal
 from .numbers import fmt
 from .periods import Month, Period, Year

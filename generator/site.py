@@ -19,9 +19,9 @@ from typing import Any, Literal
 from markupsafe import Markup
 
 from .annual import AnnualResult, AnnualSummary
+from .datafiles import EventEntry, NoticeFile
 from .errors import Problem
 from .explain import grade_rule, rounding_text, term_text
-from .load import NoticeFile
 from .models import NOTICE_KINDS, ROLE_LABELS, Worker
 from .notice_body import has_scheme as _has_scheme
 from .notice_body import link_problems, links, located, resolver, to_html
@@ -31,7 +31,7 @@ from .privacy import mask_name
 from .results import Results, Sanction
 from .rubric import Rubric
 from .score import MonthlyResult
-from .validate import Dataset, EventEntry
+from .validate import Dataset
 
 Audience = Literal["public", "internal"]
 AUDIENCES: tuple[Audience, ...] = ("public", "internal")

@@ -17,19 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from . import notice_body
+from .datafiles import AnnualFile, Entry, NoticeFile, RecordFile, RubricFile, SealFile
 from .errors import InvalidInput, Problem
-from .load import (
-    AnnualFile,
-    EventEntry,
-    NoticeFile,
-    RecordFile,
-    Repository,
-    RubricFile,
-    SealFile,
-    event_entries,
-    load_repository,
-    rubric_in_force,
-)
+from .load import Repository, event_entries, load_repository, rubric_in_force
 from .messages import did_you_mean
 from .models import ID_MAX, Assessor, MonthlyRecord, Organization, Worker
 from .periods import Month, Year
@@ -40,29 +30,6 @@ from .yamlio import Document
 
 _NOTICE_NUMBER = re.compile(r"(?P<prefix>.+)〔(?P<year>\d{4})〕(?P<seq>[1-9]\d*)号")
 _NOTICE_STEM = re.compile(r"(?P<date>\d{4}-\d{2}-\d{2})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)")
-
-
-@dataclass
-class Entry:
-    """One valid monthly record with its rubric, normalized metrics and events."""
-
-    file: RecordFile
-    rubric: Rubric
-    worker: Worker
-    metrics: dict[str, Any]
-    events: list[EventEntry]
-
-    @property
-    def doc(self) -> Document:
-        return self.file.doc
-
-    @property
-    def record(self) -> MonthlyRecord:
-        return self.file.record
-
-    @property
-    def month(self) -> Month:
-        return self.file.record.period
 
 
 @dataclass

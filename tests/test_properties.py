@@ -12,13 +12,12 @@ from pathlib import Path
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from generator.load import RecordFile
+from generator.datafiles import Entry, EventEntry, RecordFile
 from generator.models import Event, MonthlyRecord, Worker
 from generator.numbers import exact, round2, rounded_mean
 from generator.periods import Month
 from generator.rubric import Rubric
 from generator.score import score_entry, score_month
-from generator.validate import Entry, EventEntry
 from generator.yamlio import Document, read_document
 
 from .conftest import PROJECT

@@ -17,10 +17,10 @@ from typing import Any
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from generator.datafiles import Entry, EventEntry
 from generator.numbers import exact
 from generator.rubric import Item, Rubric, check_rubric
 from generator.score import score_entry
-from generator.validate import Entry, EventEntry
 from generator.yamlio import Document, parse_document, read_document
 
 from .conftest import PROJECT, Repo
