@@ -25,6 +25,7 @@ from . import today as clock
 from .errors import GridscoreError, InvalidInput, UsageError
 from .explain import explain_month, explain_year
 from .periods import Month, Year, parse_period
+from .pipeline import checked
 from .report import annual_json, annual_table, is_sealed, monthly_json, monthly_table
 from .results import Results
 from .validate import Dataset, load_dataset, without_cycle_collection
@@ -74,8 +75,6 @@ def cli(ctx: click.Context, root: Path | None, today: str | None) -> None:
 @_root_option
 def check(root: Path) -> None:
     """校验全部考评记录并重新计算所有得分；有错误时逐条列出（文件:行号: 说明）。"""
-    from .pipeline import checked
-
     started = time.perf_counter()
     with without_cycle_collection():
         dataset, results = checked(root)
@@ -104,8 +103,7 @@ def check(root: Path) -> None:
 def score(root: Path, period: str, as_json: bool) -> None:
     """显示某月（如 2026-03）或某年（如 2026）的考评结果。"""
     parsed = _period(period)
-    dataset = load_dataset(root)
-    results = Results(dataset)
+    dataset, results = checked(root, awaiting_seal=True)
     _require_period(results, dataset, parsed)
     if isinstance(parsed, Month):
         month_results = results.month(parsed)
@@ -128,12 +126,11 @@ def score(root: Path, period: str, as_json: bool) -> None:
 def explain(root: Path, worker: str, period: str) -> None:
     """逐项说明一名网格员某月或某年的得分：每一分来自哪条记录、哪条规则，算式写全。"""
     parsed = _period(period)
-    dataset = load_dataset(root)
+    dataset, results = checked(root, awaiting_seal=True)
     if worker not in dataset.workers:
         from .messages import did_you_mean
 
         raise UsageError(f"未知的网格员“{worker}”{did_you_mean(worker, list(dataset.workers))}")
-    results = Results(dataset)
     _require_period(results, dataset, parsed)
     name = dataset.workers[worker].name
     if isinstance(parsed, Month):
@@ -266,8 +263,8 @@ def seal(root: Path, period: str) -> None:
     from .seal import seal_period
 
     parsed = _period(period)
-    dataset = load_dataset(root, notices_need_seals=False)
-    outcome = seal_period(dataset, Results(dataset), parsed, build_date())
+    dataset, results = checked(root, awaiting_seal=True)
+    outcome = seal_period(dataset, results, parsed, build_date())
     click.echo(outcome.message)
 
 

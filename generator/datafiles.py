@@ -40,6 +40,7 @@ class RecordFile:
     # what it scores on its own, everything but its rank (see score.score_record); None unless everything
     # the file decides by itself passed (its place, its rubric, metrics, events)
     score: RecordScore | None = None
+    digest: str = ""  # the canonical digest a seal keeps (fingerprint.record_digest); set with ``score``
 
 
 @dataclass

@@ -203,7 +203,7 @@ def _result_changes(old: Side, new: Side, periods: list[Period], lines: list[str
     sections: list[str] = []
     for period in periods:
         before, after = old.figures(period), new.figures(period)
-        found = [d for d in differences(before, after, period) if d.field in (*REPORT_FIELDS, "record")]
+        found = [d for d in differences(before, after) if d.field in (*REPORT_FIELDS, "record")]
         if not found:
             continue
         workers = sorted({d.worker for d in found}, key=lambda w: (after.get(w, before.get(w, {})).get("rank", 0), w))
@@ -297,7 +297,7 @@ def _rubric_section(old: Side, new: Side, changed: list[str], base_root: Path, h
             count = 0
             for period in new.periods():
                 count += sum(
-                    1 for d in differences(before.figures(period), new.figures(period), period) if d.field == "total"
+                    1 for d in differences(before.figures(period), new.figures(period)) if d.field == "total"
                 )
             lines.append(f"- 按改动后的标准重新计算，**{count}** 项月度或年度得分与按原标准计算的不同。")
     lines.append("")
@@ -320,7 +320,7 @@ def _seal_section(new: Side, changed: list[str], moved: dict[str, set[str]], old
     for period in touched:
         seal = seals[period].seal
         pending = [n.stem for n in pending_corrections(new.dataset, seal)]
-        in_step = new.results is not None and not differences(seal.current(), new.figures(seal.period), seal.period)
+        in_step = new.results is not None and not differences(seal.current(), new.figures(seal.period))
         if in_step and seal.corrections:
             note = f"已在封存文件中记录更正：{_escape(seal.corrections[-1].notice)}"
         elif pending:

@@ -25,6 +25,7 @@ from pydantic import BaseModel, ValidationError
 from .cache import FileCache, digest
 from .datafiles import AnnualFile, EventEntry, NoticeFile, OrganizationFile, RecordFile, RubricFile, SealFile
 from .errors import Problem, display_path
+from .fingerprint import record_digest
 from .fsguard import DIRECTORY, FileProblem, Listing, check_project, folder_problem, read_regular, walk
 from .messages import did_you_mean, show, translate
 from .models import AnnualReview, Event, MonthlyRecord, Notice, Organization, Seal
@@ -421,7 +422,7 @@ def _check_record(
     if metrics is None or len(repo.problems) > before:
         return RecordFile(doc, record, folder, community, metrics)
     score = score_record(rubric, metrics, event_entries(record, rubric))
-    return RecordFile(doc, record, folder, community, metrics, score)
+    return RecordFile(doc, record, folder, community, metrics, score, record_digest(record, metrics))
 
 
 def event_entries(record: MonthlyRecord, rubric: Rubric) -> list[EventEntry]:

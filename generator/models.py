@@ -485,6 +485,11 @@ class Notice(Strict):
     date: Day = Field(title="发文日期")
     issued_by: Title = Field(title="落款单位")
     publicity: PublicityWindow | None = Field(default=None, title="公示期与异议渠道（公示必填）")
+    workers: list[Id] | None = Field(
+        default=None,
+        title="更正范围（更正必填）",
+        description="更正公告可以改变其封存结果和记录的网格员编号，如 [wg-0103]；只有这些人的结果可以更正",
+    )
     body: Body = Field(title="正文", description="Markdown，不得含 HTML；最多 20000 字")
 
 
@@ -513,52 +518,100 @@ Place = Annotated[int, PlainValidator(_place), WithJsonSchema({"type": "integer"
 _name = text_check(NAME_MAX)  # for names inside a seal's text
 
 
+_DIGEST = re.compile(r"[0-9a-f]{64}")
+
+
+def _digest(value: Any) -> str:
+    if not isinstance(value, str) or not _DIGEST.fullmatch(value):
+        raise expect(f"应为 64 位十六进制的记录摘要（SHA-256），实际为 {_shown(value)}{_BY_SEAL}")
+    return value
+
+
+def _count(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise expect(f"应为不小于 0 的整数，实际为 {_shown(value)}{_BY_SEAL}")
+    return value
+
+
+Digest = Annotated[str, PlainValidator(_digest), WithJsonSchema({"type": "string", "pattern": "^[0-9a-f]{64}$"})]
+SEAL_FORMAT = 2
+
+
 class SealedResult(Strict):
+    """One worker's published figures. Format 2 adds the breakdown and the record's digest."""
+
     worker: Id
     total: Figure
     grade: Name
     rank: Place
     community_rank: Place | None = None
+    bonus: Figure | None = None
+    deductions: Figure | None = None
+    vetoed: StrictBool | None = None
+    categories: dict[Id, Figure] | None = None
+    items: dict[Id, Figure] | None = None
+    months_assessed: Annotated[int, PlainValidator(_count)] | None = None
     monthly_mean: Figure | None = None
     review_score: Figure | None = None
     honors: list[Name] = Field(default_factory=list)
+    record: Digest | None = None  # a year's worker without an annual review has none
 
 
-# What a seal amendment may change: the fields ``gridscore seal`` writes (seal.MONTHLY_FIELDS,
-# seal.ANNUAL_FIELDS) and "record", a record added or removed.
-SEAL_FIELDS = ("total", "grade", "rank", "community_rank", "monthly_mean", "review_score", "honors", "record")
+# What a seal amendment may change: the figures ``gridscore seal`` writes (``seal.figures``), an item
+# or category score as ``items.<id>`` / ``categories.<id>``, and "record", the record's digest (old null:
+# a record added; new null: removed; a format-1 seal wrote "有" for present).
+SEAL_FIELDS = (
+    "total",
+    "grade",
+    "rank",
+    "community_rank",
+    "bonus",
+    "deductions",
+    "vetoed",
+    "months_assessed",
+    "monthly_mean",
+    "review_score",
+    "honors",
+    "record",
+)
+_NESTED_FIELD = re.compile(rf"(items|categories)\.{_ID.pattern}")
 
 
 def _seal_field(value: Any) -> str:
-    if not isinstance(value, str) or value not in SEAL_FIELDS:
-        raise expect(f"应为以下之一：{'、'.join(SEAL_FIELDS)}，实际为 {_shown(value)}{_BY_SEAL}")
+    if not isinstance(value, str) or not (value in SEAL_FIELDS or _NESTED_FIELD.fullmatch(value)):
+        choices = "、".join(SEAL_FIELDS)
+        raise expect(f"应为以下之一：{choices}、items.<细项>、categories.<类别>，实际为 {_shown(value)}{_BY_SEAL}")
     return value
 
 
-SealField = Annotated[str, PlainValidator(_seal_field), WithJsonSchema({"enum": list(SEAL_FIELDS)})]
+SealField = Annotated[str, PlainValidator(_seal_field), WithJsonSchema({"type": "string"})]
 
 
 class Change(Strict):
     worker: Id
     field: SealField
-    old: str | int | None
-    new: str | int | None
+    old: str | int | bool | None
+    new: str | int | bool | None
 
     @field_validator("old", "new", mode="plain")
     @classmethod
-    def _value(cls, value: Any, info: ValidationInfo) -> str | int | None:
+    def _value(cls, value: Any, info: ValidationInfo) -> str | int | bool | None:
         """The old or new value as ``gridscore seal`` writes it for the field."""
         field = info.data.get("field")
         if value is None or field is None:  # field None: already reported
             return value
-        if field in ("total", "monthly_mean", "review_score"):
+        if field in ("total", "monthly_mean", "review_score", "bonus", "deductions") or "." in field:
             return _figure(value)
         if field in ("rank", "community_rank"):
             return _place(value)
-        if field == "record":
-            if value != "有":
-                raise expect(f"应为 “有” 或 null，实际为 {_shown(value)}{_BY_SEAL}")
+        if field == "months_assessed":
+            return _count(value)
+        if field == "vetoed":
+            if not isinstance(value, bool):
+                raise expect(f"应为 true 或 false，实际为 {_shown(value)}{_BY_SEAL}")
             return value
+        if field == "record":
+            return value if value == "有" else _digest(value)
         if not isinstance(value, str):
             raise expect(f"应为文字，实际为 {_shown(value)}{_BY_SEAL}")
         if field == "grade":
@@ -576,25 +629,41 @@ class SealCorrection(Strict):
 
 
 class Seal(Strict):
+    format: Literal[2] | None = None  # None: written by an earlier gridscore (format 1), refused by check
     period: PeriodField
     rubric: Version
     sealed_on: Day
     results: list[SealedResult]
     corrections: list[SealCorrection] = Field(default_factory=list)
 
-    def current(self) -> dict[str, dict[str, Any]]:
-        """The figures as they stand now: the original results with every correction applied."""
-        values = {r.worker: r.model_dump(exclude={"worker"}) for r in self.results}
-        for correction in self.corrections:
+    def original(self) -> dict[str, dict[str, Any]]:
+        """The figures as first sealed, per worker, in the shape ``seal.figures`` gives."""
+        return {r.worker: r.model_dump(exclude={"worker"}, exclude_none=True) for r in self.results}
+
+    def current(self, upto: int | None = None) -> dict[str, dict[str, Any]]:
+        """The figures as they stand now: the original results with every correction (or the first ``upto``) applied."""
+        values = self.original()
+        for correction in self.corrections[:upto]:
             for change in correction.changes:
-                if change.field == "record":
-                    if change.new is None:
-                        values.pop(change.worker, None)
-                    else:
-                        values.setdefault(change.worker, {})
-                    continue
-                values.setdefault(change.worker, {})[change.field] = decode_change(change.field, change.new)
+                apply_change(values, change)
         return values
+
+    def last_sealed_on(self) -> date:
+        """When the seal last changed: its own date or its latest amendment's."""
+        return max([self.sealed_on, *(c.sealed_on for c in self.corrections)])
+
+
+def apply_change(values: dict[str, dict[str, Any]], change: Change) -> None:
+    """Apply one recorded change to per-worker figures (``Seal.current``)."""
+    if change.field == "record" and change.new is None:
+        values.pop(change.worker, None)
+        return
+    row = values.setdefault(change.worker, {})
+    group, _, key = change.field.partition(".")
+    if key:
+        row.setdefault(group, {})[key] = change.new
+    else:
+        row[change.field] = decode_change(change.field, change.new)
 
 
 def decode_change(field: str, value: Any) -> Any:

@@ -13,7 +13,7 @@ from fractions import Fraction
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PlainValidator, StrictInt, WithJsonSchema, create_model
+from pydantic import BaseModel, ConfigDict, Field, PlainValidator, StrictBool, StrictInt, WithJsonSchema, create_model
 from pydantic_core import PydanticCustomError
 
 from .errors import Problem
@@ -175,6 +175,7 @@ class AnnualRules(_Model):
     excellent_quota: Share = Field(gt=0, le=1)
     excellent_quota_min: StrictInt = Field(ge=0)
     tie_breaks: list[TieBreak] = Field(default_factory=list)
+    review_required: StrictBool = True  # a year is sealed only when every worker assessed has an annual review
 
 
 class Honor(_Model):

@@ -751,12 +751,15 @@ class CorrectionRow:
 
 
 def _correction_rows(g: SiteGatherer, file: NoticeFile) -> list[CorrectionRow]:
-    from .seal import FIELD_LABELS, correction_changes, show
+    from .seal import correction_changes, label, show_change
 
     if file.notice.kind != "correction":
         return []
+    period = file.notice.period
+    rubric = g.dataset.rubric_for(period) if isinstance(period, Month) else None
+    names = {x.id: x.name for x in [*rubric.categories, *rubric.items]} if rubric else {}
     return [
-        CorrectionRow(g.ref(g.dataset.workers[d.worker]), FIELD_LABELS.get(d.field, d.field), show(d.old), show(d.new))
+        CorrectionRow(g.ref(g.dataset.workers[d.worker]), label(d.field, names), *show_change(d))
         for d in correction_changes(g.dataset, g.results, file)
         if d.worker in g.dataset.workers
     ]

@@ -107,6 +107,7 @@ def validate(repo: Repository, *, notices_need_seals: bool = True) -> Dataset:
     reviews = _check_reviews(repo.annual, org, workers, assessed, problems)
     for notice_file in repo.notices:
         problems.extend(_check_notice(notice_file))
+        problems.extend(_check_notice_workers(notice_file, workers))
     seals = _check_seals(repo.seals, entries, problems)
     problems.extend(_check_sealed_names(repo.seals, repo.rubrics))
     if notices_need_seals:
@@ -439,6 +440,18 @@ def _check_notices_against_seals(notices: list[NoticeFile], seals: dict[str, Sea
 # --- notices ------------------------------------------------------------------
 
 
+def _check_notice_workers(file: NoticeFile, workers: dict[str, Worker]) -> list[Problem]:
+    """A correction's scope names workers of the organization."""
+    if not workers:  # organization.yaml failed: already reported
+        return []
+    problems = []
+    for index, worker in enumerate(file.notice.workers or []):
+        if worker not in workers:
+            hint = did_you_mean(worker, list(workers))
+            problems.append(file.doc.problem(("workers", index), f"未知的网格员编号“{worker}”{hint}"))
+    return problems
+
+
 def future(what: str, now: date) -> str:
     """The message for a date after today (§6: nothing is assessed, reviewed or issued in advance)."""
     return f"{what} 晚于今天（{now}）：不能填写将来的日期，请核对年份和月份（要按另一天检查，用 --today）"
@@ -480,6 +493,19 @@ def _check_notice(file: NoticeFile) -> list[Problem]:
             at(("publicity", "end"), f"公示结束日期 {notice.publicity.end} 早于开始日期 {notice.publicity.start}")
     elif notice.publicity is not None:
         at(("publicity",), "只有公示（kind: publicity）才填写 publicity")
+    if notice.kind == "correction":
+        if not notice.workers:
+            at(
+                ("kind",),
+                "更正公告须填写 workers：更正的网格员编号列表（如 workers: [wg-0103]），只有列出的网格员的封存结果可以更正",
+            )
+        seen: set[str] = set()
+        for index, worker in enumerate(notice.workers or []):
+            if worker in seen:
+                at(("workers", index), f"workers 中的 {worker} 重复")
+            seen.add(worker)
+    elif notice.workers is not None:
+        at(("workers",), "只有更正公告（kind: correction）才填写 workers")
     period = notice.period
     if isinstance(period, Month) and period.first_day() > notice.date:
         at(("period",), f"发文日期 {notice.date} 早于所涉考评月份 {period}")

@@ -587,7 +587,11 @@ def seal_published_months(out: Path, first: int, last: int, progress: Callable[[
     results = Results(dataset)
     for m in range(first, last):
         following = Month(m // 12, m % 12 + 1).next()
-        seal_period(dataset, results, Month(m // 12, m % 12 + 1), datetime.date(following.year, following.month, 7))
+        month = Month(m // 12, m % 12 + 1)
+        seal_period(dataset, results, month, datetime.date(following.year, following.month, 7))
+        # Months are sealed in order (§6): the next one asks whether this one is sealed. Reloading a county
+        # per month is slow; the dataset is told instead (only the key is consulted until it is reloaded).
+        dataset.seals[str(month)] = None  # type: ignore[assignment]
         if progress:
             progress(f"sealed {month_text(m)}")
     shutil.rmtree(out / ".gridscore-cache", ignore_errors=True)

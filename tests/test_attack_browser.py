@@ -248,7 +248,15 @@ def record_text(worker: str, month: int, summaries: Slots, internal: Slots) -> s
 
 
 def notice_text(
-    kind: str, number: str, title: str, period: str, day: str, issued_by: str, body: list[str], contact: str = ""
+    kind: str,
+    number: str,
+    title: str,
+    period: str,
+    day: str,
+    issued_by: str,
+    body: list[str],
+    contact: str = "",
+    workers: list[str] | None = None,
 ) -> str:
     lines = [
         f"kind: {kind}",
@@ -260,6 +268,8 @@ def notice_text(
     ]
     if kind == "publicity":
         lines.append(f"publicity: {{start: {day}, end: {YEAR + 1}-01-18, contact: {q(contact)}}}")
+    if workers:
+        lines.append(f"workers: [{', '.join(workers)}]")
     lines.append("body: |")
     lines += [f"  {line}" if line else "" for line in body]
     return "\n".join(lines) + "\n"
@@ -341,8 +351,8 @@ def write_hostile_repository(root: Path) -> Hostile:
             encoding="utf-8",
         )
     must(gridscore(root, "check"), "check of the hostile records (before any seal or notice)")
-    for month in range(1, 13):
-        must(gridscore(root, "seal", f"{YEAR}-{month:02d}"), f"seal {YEAR}-{month:02d}")
+    for month in range(1, 13):  # sealed after the annual reviews' date, before the correction
+        must(gridscore(root, "seal", f"{YEAR}-{month:02d}", "--today", f"{YEAR + 1}-01-11"), f"seal {YEAR}-{month:02d}")
 
     hostile.refused_body_lines = refused_body_lines(root.parent)
     hostile.body_lines = [p.text for p in payloads.BODY_LINES if p.text not in hostile.refused_body_lines]
@@ -350,12 +360,20 @@ def write_hostile_repository(root: Path) -> Hostile:
     issued_by = names.take("notice.issued_by")
     notices = [  # kind, stem, period, date
         ("commendation", f"{YEAR + 1}-01-05-commendation-{YEAR}-12", f"{YEAR}-12", f"{YEAR + 1}-01-05"),
-        ("correction", f"{YEAR + 1}-01-08-correction-{YEAR}-12", f"{YEAR}-12", f"{YEAR + 1}-01-08"),
+        ("correction", f"{YEAR + 1}-01-15-correction-{YEAR}-12", f"{YEAR}-12", f"{YEAR + 1}-01-15"),
         ("publicity", f"{YEAR + 1}-01-12-publicity-{YEAR}", str(YEAR), f"{YEAR + 1}-01-12"),
         ("commendation", f"{YEAR + 1}-01-20-commendation-{YEAR}", str(YEAR), f"{YEAR + 1}-01-20"),
         ("criticism", f"{YEAR}-06-10-criticism-{YEAR}-05", f"{YEAR}-05", f"{YEAR}-06-10"),
     ]
     (root / "records/notices").mkdir()
+    # The correction: a December record changes after the seal; the seal records old and new. Its notice
+    # names every worker whose December figures move (the corrected one, and those whose rank follows).
+    december = root / record_path(CORRECTED_WORKER, 12)
+    text = december.read_text(encoding="utf-8")
+    december.write_text(text.replace("key_people_reached: 30", "key_people_reached: 29"), encoding="utf-8")
+    unscoped = gridscore(root, "check")  # each worker whose sealed December figures moved, at their record
+    moved = sorted({line.split(":")[0].rsplit("/", 1)[-1].removesuffix(".yaml") for line in unscoped.lines[:-1]})
+    assert unscoped.code == 1 and CORRECTED_WORKER in moved, unscoped.err
     for sequence, (kind, stem, period, day) in enumerate(notices, start=1):
         number = notice_number(names, f"notice.{stem}.number", day[:4], sequence)
         title = titles.take(f"notice.{stem}.title")
@@ -365,14 +383,10 @@ def write_hostile_repository(root: Path) -> Hostile:
         )
         if contact:
             names.given[f"notice.{stem}.contact"] = contact
-        text = notice_text(kind, number, title, period, day, issued_by, body, contact)
+        scope = moved if kind == "correction" else None
+        text = notice_text(kind, number, title, period, day, issued_by, body, contact, scope)
         (root / f"records/notices/{stem}.yaml").write_text(text, encoding="utf-8")
         hostile.notices[stem] = kind
-
-    # The correction: a December record changes after the seal; the seal records old and new.
-    december = root / record_path(CORRECTED_WORKER, 12)
-    text = december.read_text(encoding="utf-8")
-    december.write_text(text.replace("key_people_reached: 30", "key_people_reached: 29"), encoding="utf-8")
     must(gridscore(root, "seal", f"{YEAR}-12"), "seal of the correction")
     must(gridscore(root, "seal", str(YEAR)), f"seal {YEAR}")
     hostile.refused_seal_change = forge_seal_change(root)
@@ -715,7 +729,7 @@ MONTHS = [f"rankings/{YEAR}-{month:02d}/" for month in range(1, 13)]
 WORKER_PAGES = [f"workers/{worker}/" for worker, _, _, _ in WORKERS]
 NOTICE_PAGES = [
     f"notices/{YEAR + 1}-01-05-commendation-{YEAR}-12/",
-    f"notices/{YEAR + 1}-01-08-correction-{YEAR}-12/",
+    f"notices/{YEAR + 1}-01-15-correction-{YEAR}-12/",
     f"notices/{YEAR + 1}-01-12-publicity-{YEAR}/",
     f"notices/{YEAR + 1}-01-20-commendation-{YEAR}/",
 ]

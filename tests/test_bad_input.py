@@ -166,6 +166,9 @@ def test_good_repository_passes(repo: Repo) -> None:
         worker="w2",
     )
     repo.record("w3", "2026-02", community="c2", assessor="a2")
+    repo.record("w1", "2026-02")
+    repo.record("w2", "2026-02")
+    assert repo.run("seal", "2026-02").code == 0  # months are sealed in order
     repo.write(
         "records/2026/annual/c1/w1.yaml",
         "worker: w1\nyear: 2026\nreview_score: 88.5\nassessed_by: a1\nassessed_on: 2027-01-10\n",
@@ -177,7 +180,7 @@ def test_good_repository_passes(repo: Repo) -> None:
         + 'publicity: {start: 2026-04-08, end: 2026-04-14, contact: "东风街道综治中心 电话 0000-0000000"}\n',
     )
     run = assert_ok(repo)
-    assert "3 份月度考评、1 份年度评议、1 份公告" in run.out
+    assert "5 份月度考评、1 份年度评议、1 份公告" in run.out
 
 
 def test_check_writes_nothing_when_input_is_bad(repo: Repo) -> None:

@@ -225,7 +225,10 @@ def test_a_change_to_a_sealed_month_is_refused(sample: Path) -> None:
     before = snapshot(sample)
     result = cli(sample, "import", str(workbook))
     assert result.code == 1
-    assert any(line.startswith("records/seals/2026-09.yaml:") and "wg-0101" in line for line in result.lines)
+    assert any(
+        line.startswith("records/2026/09/dongfeng-1/wg-0101.yaml:1: 已封存的2026年9月结果有变化：wg-0101")
+        for line in result.lines
+    ), result.err
     assert snapshot(sample) == before
 
 

@@ -360,7 +360,8 @@ def correction_of(repo: Repo, change: str) -> None:
         "records/notices/2026-04-20-correction-2026-03.yaml",
         NOTICE.replace("kind: commendation", "kind: correction")
         .replace("date: 2026-04-08", "date: 2026-04-20")
-        .replace("〔2026〕3号", "〔2026〕4号"),
+        .replace("〔2026〕3号", "〔2026〕4号")
+        .replace("body:", "workers: [w1]\nbody:"),
     )
     text = sealed(repo)
     repo.write(
@@ -375,7 +376,8 @@ def correction_of(repo: Repo, change: str) -> None:
     [
         pytest.param(
             "worker: w1, field: '<img src=x onerror=alert(1)>', old: '1', new: '2'",
-            "“field”应为以下之一：total、grade、rank、community_rank、monthly_mean、review_score、honors、record，"
+            "“field”应为以下之一：total、grade、rank、community_rank、bonus、deductions、vetoed、months_assessed、"
+            "monthly_mean、review_score、honors、record、items.<细项>、categories.<类别>，"
             "实际为 “<img src=x onerror=alert(1)>”（封存文件由 gridscore seal 生成，请勿手工修改）",
             id="field-with-html",
         ),
@@ -403,8 +405,9 @@ def correction_of(repo: Repo, change: str) -> None:
 )
 def test_seal_amendments_hold_only_what_seal_writes(repo: Repo, change: str, expected: str) -> None:
     correction_of(repo, change)
-    assert (repo.root / S).read_text(encoding="utf-8").splitlines()[13] == f"      - {{{change}}}"
-    assert_problems(repo, f"{S}:14: {expected}")
+    lines = (repo.root / S).read_text(encoding="utf-8").splitlines()
+    assert lines[-1] == f"      - {{{change}}}"
+    assert_problems(repo, f"{S}:{len(lines)}: {expected}")
 
 
 def test_sealed_results_hold_only_figures_and_the_rubric_names(repo: Repo) -> None:

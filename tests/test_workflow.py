@@ -17,6 +17,7 @@ title: 关于更正2026年3月考评结果的通知
 period: 2026-03
 date: 2026-04-20
 issued_by: 测试街道反诈工作领导小组
+workers: [w1, w2]
 body: |
   经复核，一名网格员的考评记录登记有误，现予更正。
 """
@@ -73,7 +74,7 @@ def test_seal_then_a_silent_change_fails_check_naming_the_worker(gitrepo: Repo) 
     sealed = gitrepo.run("seal", "2026-03")
     assert sealed.out == "已封存2026年3月的 2 条结果：records/seals/2026-03.yaml\n"
     seal = (gitrepo.root / "records/seals/2026-03.yaml").read_text(encoding="utf-8")
-    assert '  - {worker: w1, total: "100.00", grade: "优秀", rank: 1, community_rank: 1}' in seal
+    assert '  - {worker: w1, total: "100.00", grade: "优秀", rank: 1, community_rank: 1, bonus: "0.00",' in seal
     assert gitrepo.run("check").code == 0
     commit(gitrepo, "封存三月")
 
@@ -81,15 +82,18 @@ def test_seal_then_a_silent_change_fails_check_naming_the_worker(gitrepo: Repo) 
     run = gitrepo.run("check")
     assert run.code == 1
     assert run.lines[0] == (
-        "records/seals/2026-03.yaml:8: 已封存的2026年3月结果有变化：w1（张三）总分 100.00 → 96.00、排名 1 → 2、社区排名 1 → 2。"
+        "records/2026/03/c1/w1.yaml:1: 已封存的2026年3月结果有变化：w1（张三）：总分 100.00 → 96.00、排名 1 → 2、"
+        "社区排名 1 → 2、工作创新与协作小计 20.00 → 16.00、工作方法创新得分 10.00 → 6.00、考评记录有改动。"
         "已公布的结果不能悄悄改变：如确需更正，请发布更正公告（records/notices/日期-correction-2026-03.yaml，"
-        "kind: correction，period: 2026-03），再运行 gridscore seal 2026-03 记录更正"
+        "kind: correction，period: 2026-03，workers 列出该网格员），再运行 gridscore seal 2026-03 记录更正"
     )
     assert run.lines[1] == (
-        "records/seals/2026-03.yaml:9: 已封存的2026年3月结果有变化：w2（欧阳娜娜）排名 2 → 1、社区排名 2 → 1。更正办法见本文件的第一条提示"
+        "records/2026/03/c1/w2.yaml:1: 已封存的2026年3月结果有变化：w2（欧阳娜娜）：排名 2 → 1、社区排名 2 → 1。"
+        "该网格员的记录没有改动，结果随其他记录或考评标准的改动而变化；如确需更正，该网格员也须列入更正公告的 workers"
     )
-    refused = gitrepo.run("seal", "2026-03")
-    assert refused.code == 1 and "只能通过更正公告改变" in refused.err
+    refused = gitrepo.run("seal", "2026-03")  # seal stops on what check reports, and writes nothing
+    assert refused.code == 1 and refused.lines == run.lines
+    assert (gitrepo.root / "records/seals/2026-03.yaml").read_text(encoding="utf-8") == seal
 
 
 def test_a_city_sized_seal_over_one_mib_is_read(gitrepo: Repo) -> None:
@@ -105,17 +109,22 @@ def test_a_city_sized_seal_over_one_mib_is_read(gitrepo: Repo) -> None:
 
 
 def test_correction_keeps_old_and_new_and_the_site_shows_both(gitrepo: Repo, tmp_path: Path) -> None:
-    gitrepo.run("seal", "2026-03")
+    assert gitrepo.run("seal", "2026-03", "--today", "2026-04-07").code == 0
     original = (gitrepo.root / "records/seals/2026-03.yaml").read_text(encoding="utf-8")
     gitrepo.record("w1", "2026-03", metrics=metrics(method="fair"))
     gitrepo.write("records/notices/2026-04-20-correction-2026-03.yaml", CORRECTION)
-    assert gitrepo.run("check").code == 0  # the correction notice explains the change
+    waiting = gitrepo.run("check")  # the notice covers the change; its amendment is not in the seal yet
+    assert waiting.code == 1
+    assert waiting.lines[0].startswith("records/2026/03/c1/w1.yaml:1: 已封存的2026年3月结果有变化：w1（张三）：总分 100.00 → 96.00")
+    assert waiting.lines[0].endswith(
+        "更正公告 2026-04-20-correction-2026-03 已列出该网格员，请运行 gridscore seal 2026-03 在封存文件中记录这次更正（原值与新值）"
+    )
 
-    recorded = gitrepo.run("seal", "2026-03")
+    recorded = gitrepo.run("seal", "2026-03", "--today", "2026-04-21")
     assert recorded.code == 0
     assert (
-        "记录更正（2026-04-20-correction-2026-03）：5 处变化" in recorded.out
-    )  # w1's total; both ranks and community ranks
+        "记录更正（2026-04-20-correction-2026-03）：2 名网格员 8 处变化" in recorded.out
+    )  # w1's total, item, category and record; both ranks and community ranks
     after = (gitrepo.root / "records/seals/2026-03.yaml").read_text(encoding="utf-8")
     assert after.startswith(original)  # history is never rewritten, only appended to
     assert '      - {worker: w1, field: total, old: "100.00", new: "96.00"}' in after
@@ -151,7 +160,10 @@ def test_notices_need_their_period_sealed_and_take_names_from_the_seal(gitrepo: 
 def test_a_year_is_sealed_after_its_months(gitrepo: Repo) -> None:
     run = gitrepo.run("seal", "2026")
     assert run.code == 1
-    assert run.err.startswith("错误：无法封存2026年度：该年还有 12 个月没有封存")
+    assert run.err == (
+        "错误：无法封存2026年度：该年还有 10 个月没有封存（2026-03、2026-04、2026-05、2026-06、2026-07、2026-08、"
+        "2026-09、2026-10、2026-11、2026-12），请先逐月封存\n"
+    )  # from the first month with records on: January and February 2026 were never assessed here
 
 
 def test_diff_between_two_commits_names_exactly_the_changed_workers(gitrepo: Repo) -> None:
