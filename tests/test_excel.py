@@ -226,7 +226,12 @@ def test_a_change_to_a_sealed_month_is_refused(sample: Path) -> None:
     result = cli(sample, "import", str(workbook))
     assert result.code == 1
     assert any(
-        line.startswith("records/2026/09/dongfeng-1/wg-0101.yaml:1: 已封存的2026年9月结果有变化：wg-0101")
+        line.endswith(
+            "2026-09.xlsx 考评记录!A5: 已封存的2026年9月结果有变化：wg-0101（张伟）：总分 73.44 → 68.44、排名 30 → 35、"
+            "社区排名 8 → 10、工作创新与协作小计 14.00 → 9.00、联动协作配合得分 8.00 → 3.00、考评记录有改动。"
+            "已公布的结果不能悄悄改变：如确需更正，请发布更正公告（records/notices/日期-correction-2026-09.yaml，"
+            "kind: correction，period: 2026-09，workers 列出该网格员），再运行 gridscore seal 2026-09 记录更正"
+        )
         for line in result.lines
     ), result.err
     assert snapshot(sample) == before
