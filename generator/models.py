@@ -519,13 +519,11 @@ Channel = Annotated[str, PlainValidator(_choice(CHANNELS)), WithJsonSchema({"enu
 Outcome = Annotated[str, PlainValidator(_choice(OUTCOMES)), WithJsonSchema({"enum": [*OUTCOMES, *OUTCOMES.values()]})]
 
 
+# One objection received during a 公示 and what its verification found (§2). While ``outcome`` is
+# ``pending`` there is no reply and no ``resolved_on`` yet; once verified, both are required (the
+# reply is published with the summary). Summary and reply are ``Summary`` texts: §9 bounds them to
+# 500 characters on one line, and the notice page shows them inline, in a list item.
 class Objection(Strict):
-    """One objection received during a 公示 and what its verification found (§2).
-
-    While ``outcome`` is ``pending`` there is no reply and no ``resolved_on`` yet;
-    once verified, both are required (the reply is published with the summary).
-    """
-
     notice: Id = Field(title="所涉公示（公示文件名，不含 .yaml）", description="须与所在文件夹名一致")
     received_on: Day = Field(title="收到日期", description="须在公示期内，不能晚于今天")
     channel: Channel = Field(title="收到渠道", description="phone 来电 | letter 来信 | visit 来访 | online 网上")

@@ -126,9 +126,7 @@ def pending_objections(dataset: Dataset, year: int) -> list[ObjectionFile]:
     still being verified holds the year seal back too.
     """
     publicity = {
-        file.stem
-        for file in dataset.notices
-        if file.notice.kind == "publicity" and file.notice.period.year == year
+        file.stem for file in dataset.notices if file.notice.kind == "publicity" and file.notice.period.year == year
     }
     return [o for o in dataset.objections if o.notice_stem in publicity and o.objection.outcome == PENDING]
 

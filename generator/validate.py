@@ -20,7 +20,7 @@ from typing import Any
 from . import notice_body
 from .datafiles import AnnualFile, Entry, NoticeFile, ObjectionFile, RecordFile, RubricFile, SealFile
 from .errors import InvalidInput, Problem
-from .load import NOTICES, OBJECTIONS, RECORDS, Repository, event_entries, load_repository, rubric_in_force
+from .load import NOTICES, RECORDS, Repository, event_entries, load_repository, rubric_in_force
 from .messages import did_you_mean
 from .models import ID_MAX, NOTICE_KINDS, NOTICE_STEM, Assessor, MonthlyRecord, Organization, Worker
 from .periods import Month, Year
@@ -537,7 +537,11 @@ def _check_objections(repo: Repository) -> list[Problem]:
         for name in ("summary", "reply"):
             problems.extend(
                 public_text_problems(
-                    doc, (name,), getattr(objection, name), f"{name} 会公开发布，", "，请删除（不要写异议人的联系方式和证件号）"
+                    doc,
+                    (name,),
+                    getattr(objection, name),
+                    f"{name} 会公开发布，",
+                    "，请删除（不要写异议人的联系方式和证件号）",
                 )
             )
     return problems
