@@ -324,13 +324,13 @@ def serve(root: Path, audience: str, port: int) -> None:
 
 
 @cli.command(context_settings=CONTEXT_SETTINGS)
-@click.argument("kind", required=False, type=click.Choice(["record", "annual", "organization", "notice"]))
+@click.argument("kind", required=False, type=click.Choice(["record", "annual", "organization", "notice", "objection"]))
 @click.option(
     "--write", "write", is_flag=True, help="写入 schemas/*.schema.json 和 .vscode/settings.json，供 VS Code 补全和查错"
 )
 @_root_option
 def schema(root: Path, kind: str | None, write: bool) -> None:
-    """输出考评记录（record）、年度评议（annual）、组织信息（organization）、公告（notice）的 JSON Schema，带中文说明；省略类型时全部输出。"""
+    """输出考评记录（record）、年度评议（annual）、组织信息（organization）、公告（notice）、异议（objection）的 JSON Schema，带中文说明；省略类型时全部输出。"""
     from .load import load_repository
     from .schema import all_schemas, schema_for, write_schemas
 

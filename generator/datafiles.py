@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .models import AnnualReview, Event, MonthlyRecord, Notice, Organization, Seal, Worker
+from .models import AnnualReview, Event, MonthlyRecord, Notice, Objection, Organization, Seal, Worker
 from .periods import Month
 from .rubric import EventKind, Rubric
 from .yamlio import Document
@@ -56,6 +56,16 @@ class NoticeFile:
     doc: Document
     notice: Notice
     stem: str
+
+
+@dataclass
+class ObjectionFile:
+    """records/objections/<notice_stem>/<number>.yaml: one objection to that publicity notice."""
+
+    doc: Document
+    objection: Objection
+    notice_stem: str  # the folder's name
+    number: int  # the file's name
 
 
 @dataclass

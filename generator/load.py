@@ -23,12 +23,21 @@ from typing import Any, TypeGuard, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from .cache import FileCache, digest
-from .datafiles import AnnualFile, EventEntry, NoticeFile, OrganizationFile, RecordFile, RubricFile, SealFile
+from .datafiles import (
+    AnnualFile,
+    EventEntry,
+    NoticeFile,
+    ObjectionFile,
+    OrganizationFile,
+    RecordFile,
+    RubricFile,
+    SealFile,
+)
 from .errors import Problem, display_path
 from .fingerprint import record_digest
 from .fsguard import DIRECTORY, FileProblem, Listing, check_project, folder_problem, read_regular, walk
 from .messages import did_you_mean, show, translate
-from .models import AnnualReview, Event, MonthlyRecord, Notice, Organization, Seal
+from .models import ID_MAX, NOTICE_STEM, AnnualReview, Event, MonthlyRecord, Notice, Objection, Organization, Seal
 from .periods import Month
 from .privacy import personal_numbers
 from .progress import Progress
@@ -44,9 +53,11 @@ ORGANIZATION = "organization.yaml"
 NOTICES = "notices"
 ANNUAL = "annual"
 SEALS = "seals"
+OBJECTIONS = "objections"
 
 _YEAR_DIR = re.compile(r"\d{4}")
 _MONTH_DIR = re.compile(r"0[1-9]|1[0-2]")
+_OBJECTION_NUMBER = re.compile(r"[1-9][0-9]{0,5}")  # 1.yaml, 2.yaml, …: no zero padding
 
 
 @dataclass
@@ -61,6 +72,7 @@ class Repository:
     annual: list[AnnualFile] = field(default_factory=list)
     notices: list[NoticeFile] = field(default_factory=list)
     seals: list[SealFile] = field(default_factory=list)
+    objections: list[ObjectionFile] = field(default_factory=list)
     organizations: list[OrganizationFile] = field(default_factory=list)  # while loading files one by one
     problems: list[Problem] = field(default_factory=list)
     rubric_failed: bool = False  # a broken rubric: records are not checked against the others
@@ -154,7 +166,7 @@ _FORKED: tuple[Repository, FileCache, list[_File]] | None = None  # inherited by
 class Outcome:
     """What one data file said: the typed file (if it is valid on its own) and its problems."""
 
-    item: RecordFile | AnnualFile | NoticeFile | SealFile | OrganizationFile | None
+    item: RecordFile | AnnualFile | NoticeFile | SealFile | ObjectionFile | OrganizationFile | None
     problems: list[Problem]
 
 
@@ -193,6 +205,8 @@ def _load_data_files(repo: Repository, paths: list[str]) -> None:
             repo.notices.append(item)
         elif isinstance(item, SealFile):
             repo.seals.append(item)
+        elif isinstance(item, ObjectionFile):
+            repo.objections.append(item)
         else:
             repo.organization_doc, repo.organization = item.doc, item.organization
 
@@ -290,13 +304,15 @@ def _load_one(repo: Repository, cache: FileCache | None, index: int, file: _File
 def _outcome(repo: Repository, path: str, raw: bytes) -> Outcome:
     part = Repository(root=repo.root, rubrics=repo.rubrics, rubric_failed=repo.rubric_failed)
     load_data_file(part, path, raw)
-    item: RecordFile | AnnualFile | NoticeFile | SealFile | OrganizationFile | None = None
+    item: RecordFile | AnnualFile | NoticeFile | SealFile | ObjectionFile | OrganizationFile | None = None
     for found in (part.records, part.annual, part.organizations, part.seals):
         for entry in found:
             entry.doc = entry.doc.lighten()  # the text is read again only to name a line
             item = entry
     if part.notices:  # a notice's text is checked again with the seals (validate._check_notice)
         item = part.notices[0]
+    if part.objections:  # few and small; checked against their notice in validate
+        item = part.objections[0]
     return Outcome(item, part.problems)
 
 
@@ -369,6 +385,7 @@ def load_data_file(repo: Repository, path: Path | str, raw: bytes) -> Document |
             )
         )
         return None
+    place = _objection_place(repo, shown, relative) if kind == "objection" else None
     doc = _parse(repo, path, raw, limit=UNIT_MAX_BYTES if kind == "seal" else MAX_BYTES)
     if doc is None:
         return None
@@ -376,6 +393,10 @@ def load_data_file(repo: Repository, path: Path | str, raw: bytes) -> Document |
         notice = _validate(repo, doc, Notice)
         if notice is not None:
             repo.notices.append(NoticeFile(doc, notice, stem))
+    elif kind == "objection":
+        objection = _validate(repo, doc, Objection)
+        if objection is not None and place is not None:
+            repo.objections.append(ObjectionFile(doc, objection, *place))
     elif kind == "seal":
         seal = _validate(repo, doc, Seal)
         if seal is not None:
@@ -532,7 +553,44 @@ def _is_count(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
+def _objection_place(repo: Repository, shown: str, parts: tuple[str, ...]) -> tuple[str, int] | None:
+    """The notice stem and number an objection's path names, or None after reporting what is wrong with it.
+
+    The file is read either way, so that one run also lists what is wrong inside it.
+    """
+    example = f"{RECORDS}/{OBJECTIONS}/2026-01-12-publicity-2025/1.yaml"
+    if len(parts) != 3:
+        repo.problems.append(
+            Problem(shown, 1, f"异议文件应放在 {RECORDS}/{OBJECTIONS}/<公示的文件名>/<序号>.yaml，如 {example}")
+        )
+        return None
+    folder, number = parts[1], parts[2].removesuffix(".yaml")
+    place_ok = True
+    if len(folder) > ID_MAX or NOTICE_STEM.fullmatch(folder) is None:
+        place_ok = False
+        repo.problems.append(
+            Problem(
+                shown,
+                1,
+                f"文件夹名{show(folder)}不是公示的文件名：异议放在以所涉公示的文件名（不含 .yaml）命名的文件夹里，"
+                f"如 {example}",
+            )
+        )
+    if _OBJECTION_NUMBER.fullmatch(number) is None:
+        place_ok = False
+        repo.problems.append(
+            Problem(
+                shown,
+                1,
+                f"异议文件名应为从 1 起的序号，如 1.yaml、2.yaml（不补 0），实际为 {show(parts[2])}",
+            )
+        )
+    return (folder, int(number)) if place_ok else None
+
+
 def _classify(parts: tuple[str, ...]) -> str | None:
+    if len(parts) >= 2 and parts[0] == OBJECTIONS:
+        return "objection"
     if len(parts) == 2 and parts[0] == NOTICES:
         return "notice"
     if len(parts) == 2 and parts[0] == SEALS:

@@ -11,7 +11,8 @@ The repository is untrusted input (§9), so every identifier and every text is b
   org, the document number of a notice, and every name or label in a rubric;
 - ``Title`` ≤ 100: a notice's title, its issuer (joint issuers fit) and its objection contact,
   a rubric's title;
-- ``Summary`` ≤ 500: event summaries and evidence, rubric descriptions, basis and changes;
+- ``Summary`` ≤ 500: event summaries and evidence, rubric descriptions, basis and changes, an objection's
+  summary and reply (§9 bounds them so, on one line: they are shown inline in a notice's 公示结果);
 - ``Note`` ≤ 2,000: a record's internal notes;
 - ``Body`` ≤ 20,000: a notice body, the only text that may span lines (``\r\n`` becomes ``\n``).
 
@@ -474,6 +475,10 @@ NoticeKind = Annotated[
 ]
 
 
+# A notice's file stem: its date, then a short slug (2026-01-12-publicity-2025); the folder of its objections.
+NOTICE_STEM = re.compile(r"(?P<date>\d{4}-\d{2}-\d{2})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)")
+
+
 class Notice(Strict):
     kind: NoticeKind = Field(
         title="公告类型",
@@ -491,6 +496,82 @@ class Notice(Strict):
         description="更正公告可以改变其封存结果和记录的网格员编号，如 [wg-0103]；只有这些人的结果可以更正",
     )
     body: Body = Field(title="正文", description="Markdown，不得含 HTML；最多 20000 字")
+
+
+# --- objections to a publicity notice (records/objections/<notice stem>/<n>.yaml) --------
+
+CHANNELS = {"phone": "来电", "letter": "来信", "visit": "来访", "online": "网上"}
+OUTCOMES = {"upheld": "属实", "partly": "部分属实", "rejected": "不属实", "pending": "核实中"}
+PENDING = "pending"
+
+
+def _choice(labels: dict[str, str]) -> Callable[[Any], str]:
+    """An id from ``labels``, written as the id or as its Chinese label (like notice kinds)."""
+    by_label = {label: key for key, label in labels.items()}
+    choices = "、".join(f"{key}（{label}）" for key, label in labels.items())
+
+    def check(value: Any) -> str:
+        if isinstance(value, str) and value.strip() in labels:
+            return value.strip()
+        if isinstance(value, str) and value.strip() in by_label:
+            return by_label[value.strip()]
+        raise expect(f"应为以下之一：{choices}，实际为 {_shown(value)}")
+
+    return check
+
+
+Channel = Annotated[str, PlainValidator(_choice(CHANNELS)), WithJsonSchema({"enum": [*CHANNELS, *CHANNELS.values()]})]
+Outcome = Annotated[str, PlainValidator(_choice(OUTCOMES)), WithJsonSchema({"enum": [*OUTCOMES, *OUTCOMES.values()]})]
+
+
+# One objection received during a 公示 and what its verification found (§2). While ``outcome`` is
+# ``pending`` there is no reply and no ``resolved_on`` yet; once verified, both are required (the
+# reply is published with the summary). Summary and reply are ``Summary`` texts: §9 bounds them to
+# 500 characters on one line, and the notice page shows them inline, in a list item.
+class Objection(Strict):
+    notice: Id = Field(title="所涉公示（公示文件名，不含 .yaml）", description="须与所在文件夹名一致")
+    received_on: Day = Field(title="收到日期", description="须在公示期内，不能晚于今天")
+    channel: Channel = Field(title="收到渠道", description="phone 来电 | letter 来信 | visit 来访 | online 网上")
+    summary: Summary = Field(
+        title="异议内容摘要（公开）",
+        description="会公开发布：只写异议的事项，不写异议人的姓名、电话、身份证号、住址等个人信息；一行，最多 500 字",
+    )
+    outcome: Outcome = Field(
+        title="核实结果",
+        description="upheld 属实 | partly 部分属实 | rejected 不属实 | pending 核实中（尚未办结）",
+    )
+    reply: Summary | None = Field(
+        default=None,
+        validate_default=True,
+        title="答复（办结后公开）",
+        description="核实办结后必填，随异议摘要一并公开；核实中不填；一行，最多 500 字",
+    )
+    resolved_on: Day | None = Field(
+        default=None,
+        validate_default=True,
+        title="办结日期",
+        description="核实办结后必填，不早于收到日期；核实中不填",
+    )
+
+    @field_validator("reply", "resolved_on", mode="after")
+    @classmethod
+    def _by_outcome(cls, value: Any, info: ValidationInfo) -> Any:
+        """A reply and a resolution date exactly when the objection is resolved."""
+        outcome = info.data.get("outcome")
+        if outcome is None:  # the outcome itself is wrong: already reported
+            return value
+        what = "答复 reply" if info.field_name == "reply" else "办结日期 resolved_on"
+        if outcome == PENDING and value is not None:
+            raise fail(
+                f"outcome 为 pending（核实中），不能填写{what}：核实办结后，"
+                "把 outcome 改为核实结果（upheld 属实、partly 部分属实或 rejected 不属实），再填写 reply 和 resolved_on"
+            )
+        if outcome != PENDING and value is None:
+            raise fail(
+                f"outcome 为 {outcome}（{OUTCOMES[outcome]}），须填写{what}"
+                f"{'（会随异议摘要一并公开）' if info.field_name == 'reply' else ''}；尚未核实完毕请写 outcome: pending"
+            )
+        return value
 
 
 # --- seals (written by gridscore seal) --------------------------------------------

@@ -12,21 +12,23 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .models import AnnualReview, MonthlyRecord, Notice, Organization
+from .models import OUTCOMES, PENDING, AnnualReview, MonthlyRecord, Notice, Objection, Organization
 from .rubric import Rubric
 
-KINDS = ("record", "annual", "organization", "notice")
+KINDS = ("record", "annual", "organization", "notice", "objection")
 TITLES = {
     "record": "网格员月度考评记录",
     "annual": "网格员年度综合评议",
     "organization": "考评单位、社区、网格、网格员与考评人",
     "notice": "公告（通报表扬、公示、更正、通报批评）",
+    "objection": "公示的异议及核实结果",
 }
 GLOBS = {
     "record": ["records/[0-9][0-9][0-9][0-9]/[0-9][0-9]/*/*.yaml"],
     "annual": ["records/*/annual/*/*.yaml"],
     "organization": ["records/organization.yaml"],
     "notice": ["records/notices/*.yaml"],
+    "objection": ["records/objections/*/*.yaml"],
 }
 SCHEMA_DIR = "schemas"
 
@@ -37,10 +39,13 @@ def schema_for(kind: str, rubric: Rubric) -> dict[str, Any]:
         "annual": AnnualReview,
         "organization": Organization,
         "notice": Notice,
+        "objection": Objection,
     }
     schema = models[kind].model_json_schema()
     if kind == "record":
         _record_details(schema, rubric)
+    if kind == "objection":
+        _objection_details(schema)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = TITLES[kind]
     return schema
@@ -81,6 +86,22 @@ def _record_details(schema: dict[str, Any], rubric: Rubric) -> None:
         }
     event["additionalProperties"] = False
     event["description"] = "扣分或加分事件；severity、level、amount_yuan 只在该类事件需要时填写"
+
+
+def _objection_details(schema: dict[str, Any]) -> None:
+    """Reply and resolution date exactly when the objection is resolved (models.Objection says why)."""
+    pending = [PENDING, OUTCOMES[PENDING]]
+    schema["description"] = "对公示的一件异议：核实中（pending）不填 reply 和 resolved_on；核实办结后两者必填"
+    schema["allOf"] = [
+        {
+            "if": {"properties": {"outcome": {"enum": pending}}, "required": ["outcome"]},
+            "then": {"properties": {"reply": {"type": "null"}, "resolved_on": {"type": "null"}}},
+            "else": {
+                "required": ["reply", "resolved_on"],
+                "properties": {"reply": {"type": "string"}, "resolved_on": {"type": "string"}},
+            },
+        }
+    ]
 
 
 def all_schemas(rubric: Rubric) -> dict[str, dict[str, Any]]:

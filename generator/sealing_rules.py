@@ -12,6 +12,7 @@ from datetime import date
 
 from .errors import GridscoreError, Problem
 from .models import Worker
+from .objections import year_seal_refusal
 from .periods import Month, Period, Year
 from .validate import Dataset
 
@@ -74,6 +75,9 @@ def _require_year(dataset: Dataset, year: Year) -> None:
         raise GridscoreError(
             f"无法封存{year.label}：该年还有 {len(open_months)} 个月没有封存（{_months(open_months)}），请先逐月封存"
         )
+    objections = year_seal_refusal(dataset, year.year)
+    if objections:
+        raise GridscoreError(objections)
     rubric = dataset.annual_rubric(year.year)
     if rubric is not None and rubric.annual.review_required:
         assessed = sorted(

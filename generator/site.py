@@ -26,6 +26,7 @@ from .models import NOTICE_KINDS, ROLE_LABELS, Worker
 from .notice_body import has_scheme as _has_scheme
 from .notice_body import link_problems, links, located, resolver, to_html
 from .numbers import exact, fmt, fmt_cents, fmt_plain
+from .objections import statement_for
 from .periods import Month, Year
 from .privacy import mask_name
 from .results import Results, Sanction
@@ -474,7 +475,7 @@ def gather_site(dataset: Dataset, results: Results, audience: Audience, build_da
             notice=file.notice,
             ref=g.notice_ref(file),
             lists=_notice_lists(g, file),
-            state=_publicity_state(file, build_date),
+            statement=statement_for(dataset, file, build_date),
             corrections=_correction_rows(g, file),
             sealed=dataset.seals.get(str(file.notice.period)),
         )
@@ -482,7 +483,7 @@ def gather_site(dataset: Dataset, results: Results, audience: Audience, build_da
         "notices/index.md",
         "notices_index.md.j2",
         "公示公告",
-        notices=[(g.notice_ref(n), _publicity_state(n, build_date)) for n in reversed(notices)],
+        notices=[(g.notice_ref(n), statement_for(dataset, n, build_date)) for n in reversed(notices)],
     )
 
     # rubric editions
@@ -763,15 +764,6 @@ def _correction_rows(g: SiteGatherer, file: NoticeFile) -> list[CorrectionRow]:
         for d in correction_changes(g.dataset, g.results, file)
         if d.worker in g.dataset.workers
     ]
-
-
-def _publicity_state(file: NoticeFile, today: date) -> str | None:
-    window = file.notice.publicity
-    if file.notice.kind != "publicity" or window is None:
-        return None
-    if today < window.start:
-        return "未开始"
-    return "公示中" if today <= window.end else "已结束"
 
 
 def notice_link_problems(dataset: Dataset, results: Results, today: date) -> list[Problem]:

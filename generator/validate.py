@@ -7,6 +7,7 @@ of them, so one run of ``gridscore check`` lists everything to fix.
 from __future__ import annotations
 
 import gc
+import os
 import re
 from collections import defaultdict
 from collections.abc import Iterator
@@ -17,11 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from . import notice_body
-from .datafiles import AnnualFile, Entry, NoticeFile, RecordFile, RubricFile, SealFile
+from .datafiles import AnnualFile, Entry, NoticeFile, ObjectionFile, RecordFile, RubricFile, SealFile
 from .errors import InvalidInput, Problem
-from .load import Repository, event_entries, load_repository, rubric_in_force
+from .load import NOTICES, RECORDS, Repository, event_entries, load_repository, rubric_in_force
 from .messages import did_you_mean
-from .models import ID_MAX, Assessor, MonthlyRecord, Organization, Worker
+from .models import ID_MAX, NOTICE_KINDS, NOTICE_STEM, Assessor, MonthlyRecord, Organization, Worker
 from .periods import Month, Year
 from .privacy import public_text_problems
 from .rubric import Rubric
@@ -29,7 +30,7 @@ from .today import today
 from .yamlio import Document
 
 _NOTICE_NUMBER = re.compile(r"(?P<prefix>.+)〔(?P<year>\d{4})〕(?P<seq>[1-9]\d*)号")
-_NOTICE_STEM = re.compile(r"(?P<date>\d{4}-\d{2}-\d{2})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)")
+_NOTICE_STEM = NOTICE_STEM
 
 
 @dataclass
@@ -44,6 +45,7 @@ class Dataset:
     notices: list[NoticeFile]
     workers: dict[str, Worker] = field(default_factory=dict)
     seals: dict[str, SealFile] = field(default_factory=dict)  # by period, "2026-03" or "2026"
+    objections: list[ObjectionFile] = field(default_factory=list)  # by notice stem, then number
 
     def rubric_for(self, month: Month) -> Rubric | None:
         return rubric_in_force(self.rubrics, month)
@@ -108,6 +110,7 @@ def validate(repo: Repository, *, notices_need_seals: bool = True) -> Dataset:
     for notice_file in repo.notices:
         problems.extend(_check_notice(notice_file))
         problems.extend(_check_notice_workers(notice_file, workers))
+    problems.extend(_check_objections(repo))
     seals = _check_seals(repo.seals, entries, problems)
     problems.extend(_check_sealed_names(repo.seals, repo.rubrics))
     if notices_need_seals:
@@ -125,6 +128,7 @@ def validate(repo: Repository, *, notices_need_seals: bool = True) -> Dataset:
         notices=sorted(repo.notices, key=lambda n: (n.notice.date, n.stem)),
         workers=workers,
         seals=seals,
+        objections=sorted(repo.objections, key=lambda o: (o.notice_stem, o.number)),
     )
 
 
@@ -523,3 +527,86 @@ def _check_notice(file: NoticeFile) -> list[Problem]:
         advice = "（异议电话请写在 publicity.contact 中）"
         problems.extend(public_text_problems(doc, (name,), data.get(name), f"{name} 会公开发布，", advice))
     return problems
+
+
+# --- objections to a publicity notice ---------------------------------------------
+
+
+def _check_objections(repo: Repository) -> list[Problem]:
+    """Each objection names its folder's notice, a 公示 it was received during, and nothing personal."""
+    problems: list[Problem] = []
+    notices = {file.stem: file for file in repo.notices}
+    now = today()
+    for file in repo.objections:
+        doc, objection = file.doc, file.objection
+
+        def at(loc: tuple[str | int, ...], message: str, doc: Document = doc) -> None:
+            problems.append(doc.problem(loc, message))
+
+        if objection.notice != file.notice_stem:
+            at(
+                ("notice",),
+                f"notice 为“{objection.notice}”，但文件在 {file.notice_stem} 文件夹中，两者必须一致"
+                "（文件夹名就是所涉公示的文件名，不含 .yaml）",
+            )
+        if objection.received_on > now:
+            at(("received_on",), future(f"收到日期 {objection.received_on}", now))
+        if objection.resolved_on is not None:
+            if objection.resolved_on > now:
+                at(("resolved_on",), future(f"办结日期 {objection.resolved_on}", now))
+            if objection.resolved_on < objection.received_on:
+                at(
+                    ("resolved_on",),
+                    f"办结日期 {objection.resolved_on} 早于收到日期 {objection.received_on}，请核对",
+                )
+        problems.extend(_check_objection_notice(repo, file, notices))
+        for name in ("summary", "reply"):
+            problems.extend(
+                public_text_problems(
+                    doc,
+                    (name,),
+                    getattr(objection, name),
+                    f"{name} 会公开发布，",
+                    "，请删除（不要写异议人的联系方式和证件号）",
+                )
+            )
+    return problems
+
+
+def _check_objection_notice(repo: Repository, file: ObjectionFile, notices: dict[str, NoticeFile]) -> list[Problem]:
+    """The folder names a publicity notice, and the objection came in during its 公示."""
+    doc, objection = file.doc, file.objection
+    stem = file.notice_stem
+    notice_file = notices.get(stem)
+    where = f"{RECORDS}/{NOTICES}/{stem}.yaml"
+    if notice_file is None:
+        if os.path.lexists(repo.root / RECORDS / NOTICES / f"{stem}.yaml"):
+            return []  # the notice is there but wrong: its own problems say why
+        publicity = [n.stem for n in repo.notices if n.notice.kind == "publicity"]
+        hint = did_you_mean(stem, publicity) or (f"（现有的公示：{'、'.join(sorted(publicity))}）" if publicity else "")
+        return [
+            doc.problem(
+                ("notice",),
+                f"找不到公示 {where}：异议须放在所涉公示的文件名（不含 .yaml）命名的文件夹里{hint}",
+            )
+        ]
+    notice = notice_file.notice
+    if notice.kind != "publicity":
+        return [
+            doc.problem(
+                ("notice",),
+                f"{where} 是{NOTICE_KINDS[notice.kind]}（kind: {notice.kind}），不是公示：只有公示（kind: publicity）受理异议",
+            )
+        ]
+    window = notice.publicity
+    if window is None:  # a publicity without its window: reported with the notice
+        return []
+    if not window.start <= objection.received_on <= window.end:
+        return [
+            doc.problem(
+                ("received_on",),
+                f"收到日期 {objection.received_on} 不在公示期（{window.start} 至 {window.end}）内："
+                "只有公示期内收到的意见才登记为对这次公示的异议，请核对日期",
+            )
+        ]
+    return []
