@@ -58,24 +58,26 @@ def record_changes(changed: list[str], old_root: Path, new_root: Path) -> list[F
         if named is None:
             continue
         worker, period = named
-        old, new = _data(old_root / path, path), _data(new_root / path, path)
-        if old is ABSENT and new is ABSENT:
+        before, after = _present(old_root / path), _present(new_root / path)
+        if not before and not after:
             continue
-        if old is ABSENT:
-            found.append(FileChange(path, worker, period, "added"))
-        elif new is ABSENT:
-            found.append(FileChange(path, worker, period, "removed"))
-        elif old is None or new is None:
+        if not before or not after:  # a new month's records are not parsed again just to say so
+            found.append(FileChange(path, worker, period, "added" if after else "removed"))
+            continue
+        old, new = _data(old_root / path, path), _data(new_root / path, path)
+        if old is None or new is None:
             found.append(FileChange(path, worker, period, "unreadable"))
         else:
             found.append(FileChange(path, worker, period, "changed", tuple(field_changes(old, new))))
     return found
 
 
+def _present(path: Path) -> bool:
+    return path.exists() or path.is_symlink()
+
+
 def _data(path: Path, shown: str) -> Any:
-    """The parsed data of a file, ABSENT when there is none, None when it cannot be read (check says why)."""
-    if not path.exists() and not path.is_symlink():
-        return ABSENT
+    """The parsed data of a file, None when it cannot be read (check says why)."""
     try:
         return parse_document(read_regular(path, MAX_BYTES), shown).data
     except (FileProblem, YamlProblem, OSError):

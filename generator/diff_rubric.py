@@ -55,7 +55,6 @@ EVENT_FIELDS = {
     "name": "名称",
     "effect": "效果",
     "item": "扣分项目",
-    "points": "分值",
     "by": "按档次",
     "amount_min": "最低金额（元）",
     "veto": "一票否决",
@@ -120,7 +119,10 @@ def rubric_changes(old: Rubric, new: Rubric) -> list[str]:
     lines += _keyed("等级", old.levels, new.levels, _level, LEVEL_FIELDS)
     lines += _keyed("类别", old.categories, new.categories, _category, CATEGORY_FIELDS)
     lines += _items(old, new)
-    lines += _keyed("事件", old.events, new.events, _event, EVENT_FIELDS)
+    lines += _keyed(
+        "事件", old.events, new.events, lambda kind: _event(new if kind in new.events else old, kind), EVENT_FIELDS
+    )
+    lines += _event_points(old, new)
     lines += _keyed("等次", old.grades, new.grades, _grade, GRADE_FIELDS)
     lines += _fields("年度规则：", old.annual, new.annual, ANNUAL_FIELDS)
     lines += _keyed("荣誉", old.honors, new.honors, _honor, HONOR_FIELDS)
@@ -176,6 +178,34 @@ def _items(old: Rubric, new: Rubric) -> list[str]:
     return lines
 
 
+def _event_points(old: Rubric, new: Rubric) -> list[str]:
+    """An event's points, a scaled one by its scale's labels (“省级 3 → 4”)."""
+    lines = []
+    for kind in new.events:
+        previous = old.event_by_id.get(kind.id)
+        if previous is None or previous.points == kind.points:
+            continue
+        before, after = _scaled(old, previous), _scaled(new, kind)
+        if isinstance(previous.points, dict) and isinstance(kind.points, dict) and set(before) == set(after):
+            changed = [f"{label} {before[label]} → {after[label]}" for label in after if before[label] != after[label]]
+            lines.append(f"事件{_name(kind)}：分值 {'、'.join(changed)}")
+        else:
+            lines.append(f"事件{_name(kind)}：分值 {_points(before)} → {_points(after)}")
+    return lines
+
+
+def _points(shown: dict[str, str]) -> str:
+    return "、".join(points if label == "" else f"{label} {points}" for label, points in shown.items())
+
+
+def _scaled(rubric: Rubric, kind: EventKind) -> dict[str, str]:
+    """An event's points as shown, by its scale's labels (already escaped)."""
+    if not isinstance(kind.points, dict):
+        return {"": _number(kind.points)}
+    labels = {value.id: value.label for value in rubric.scales.get(kind.by or "", [])}
+    return {escape(labels.get(key, key)): _number(points) for key, points in kind.points.items()}
+
+
 def _terms(item: Item, old: list[Term], new: list[Term]) -> list[str]:
     lines = []
     for index in range(max(len(old), len(new))):
@@ -192,15 +222,30 @@ def _terms(item: Item, old: list[Term], new: list[Term]) -> list[str]:
 def _fields(prefix: str, old: BaseModel, new: BaseModel, labels: dict[str, str]) -> list[str]:
     """``prefix`` + each field that differs (every field of the model, labelled ones by their Chinese name)."""
     skipped = {"levels", "categories", "items", "events", "grades", "annual", "honors", "sanctions", "scales"}
-    skipped |= {"changes", "terms"}
+    skipped |= {"changes", "terms", "points"} if isinstance(new, EventKind) else {"changes", "terms"}
     names = [*labels, *(name for name in type(new).model_fields if name not in labels and name not in skipped)]
     lines = []
     for name in names:
         before, after = getattr(old, name), getattr(new, name)
-        if before != after:
+        if before != after and isinstance(before, dict) and isinstance(after, dict):
+            label = labels.get(name, escape(name))
+            lines.append(f"{prefix}{label} {_dict_change(before, after)}")
+        elif before != after:
             label = labels.get(name, escape(name))
             lines.append(f"{prefix}{label} {_show(before, name in ENUMS)} → {_show(after, name in ENUMS)}")
     return lines
+
+
+def _dict_change(before: dict[str, Any], after: dict[str, Any]) -> str:
+    """What changed in a table such as an item's metrics: added, removed and changed keys."""
+    parts = [f"新增 {escape(key)} {_show(value)}" for key, value in after.items() if key not in before]
+    parts += [f"删除 {escape(key)} {_show(value)}" for key, value in before.items() if key not in after]
+    parts += [
+        f"{escape(key)} {_show(before[key])} → {_show(value)}"
+        for key, value in after.items()
+        if key in before and before[key] != value
+    ]
+    return "；".join(parts)
 
 
 # --- how an entry is named and a value shown ----------------------------------------------------
@@ -224,8 +269,8 @@ def _item(item: Item, category: Category | None) -> str:
     return f"{_name(item)}，{_number(item.points)} 分，{_show(item.method, True)}{within}"
 
 
-def _event(kind: EventKind) -> str:
-    return f"{_name(kind)}，{_show(kind.effect, True)} {_show(kind.points)}"
+def _event(rubric: Rubric, kind: EventKind) -> str:
+    return f"{_name(kind)}，{_show(kind.effect, True)} {_points(_scaled(rubric, kind))}"
 
 
 def _grade(grade: Grade) -> str:

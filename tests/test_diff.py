@@ -302,6 +302,8 @@ def test_a_rubric_change_is_summarized_from_the_models(twice: Repo) -> None:
             "    name: 协助挽回经济损失\n    effect: bonus\n    points: 2",
             "    name: 协助挽回经济损失\n    effect: bonus\n    points: 3",
         ),
+        ("    points: {county: 1, city: 2, province: 3}", "    points: {county: 1, city: 2, province: 4}"),
+        ("\ngrades:", "  - {id: video_made, name: 制作反诈短视频, effect: bonus, points: 0.5}\n\ngrades:"),
         ("{id: excellent, name: 优秀, min: 90}", "{id: excellent, name: 优秀, min: 92}"),
         ("# 事件目录", "# 注释改动不算规则变化\n# 事件目录"),
     ]
@@ -312,13 +314,15 @@ def test_a_rubric_change_is_summarized_from_the_models(twice: Repo) -> None:
     run = twice.run("diff", base)
     assert run.code == 0, run.out
     lines = run.out.splitlines()
-    at = lines.index("- `rubric/2026.yaml`：修改，6 处规则变化：")
-    assert lines[at + 1 : at + 8] == [
+    at = lines.index("- `rubric/2026.yaml`：修改，8 处规则变化：")
+    assert lines[at + 1 : at + 10] == [
         "  - 项目“宣传教育普及”（publicity）：分值 15 → 16",
         "  - 项目“风险隐患排查”（screening）：分值 10 → 9",
         "  - 项目“宣传教育普及”（publicity）的计分公式第 1 项“宣传任务完成率”：分值 8 → 9",
         "  - 项目“风险隐患排查”（screening）的计分公式第 1 项“排查完成率（超额按 100% 计）”：分值 6 → 5",
+        "  - 新增事件“制作反诈短视频”（video\\_made），加分 0.5",
         "  - 事件“协助挽回经济损失”（loss\\_recovered）：分值 2 → 3",
+        "  - 事件“创新做法经上级认可或媒体报道”（innovation\\_recognized）：分值 省级 3 → 4",
         "  - 等次“优秀”（excellent）：最低分 90 → 92",
         # w2 did half its publicity tasks: that term 4.00 → 4.50, and screening 10 → 9; in March and in the year
         "- 按改动后的标准重新计算，**2** 项月度或年度得分与按原标准计算的不同：2026年3月 1 项、2026年度 1 项",
