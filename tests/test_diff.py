@@ -409,6 +409,9 @@ def test_the_cut_closes_a_code_fence_it_stops_in(twice: Repo) -> None:
     fences = [index for index, line in enumerate(lines) if line.startswith("```")]
     assert len(fences) == 2 and lines[fences[0]] == "```text" and lines[fences[1]] == "```"
     shown = lines[fences[0] + 1 : fences[1]]
+    wrong = twice.run("diff", base, "--limit", "六万")
+    assert wrong.code == 1 and wrong.out == ""
+    assert wrong.err == "错误：--limit 应为不小于 0 的整数（字符数，如 60000；0 表示不截断），实际为“六万”\n"
     unlimited = twice.run("diff", base, "--limit", "0")
     assert not OMITTED.search(unlimited.out) and len(unlimited.out) > 4000
     every = unlimited.out.split("```text\n")[1].split("```")[0].splitlines()
