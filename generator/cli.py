@@ -22,6 +22,7 @@ import click
 
 from . import __version__
 from . import today as clock
+from .diff_render import COMMENT_LIMIT
 from .errors import GridscoreError, InvalidInput, UsageError
 from .explain import explain_month, explain_year
 from .periods import Month, Year, parse_period
@@ -243,14 +244,33 @@ def codeowners(root: Path, output: Path | None) -> None:
 @cli.command(context_settings=CONTEXT_SETTINGS)
 @click.argument("base")
 @click.argument("head", required=False)
+@click.option(
+    "--full",
+    "full_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="另把完整报告（不截断）写入这个文件，如 gridscore-diff.md；CI 把它作为附件（artifact）保存",
+)
+@click.option(
+    "--limit",
+    default=str(COMMENT_LIMIT),
+    metavar="N",
+    help=f"输出的报告最多 N 个字符（默认 {COMMENT_LIMIT}，PR 评论的上限）；超出时只输出前面的部分，并说明另有多少项变化未显示；0 表示不截断",
+)
 @_root_option
-def diff(root: Path, base: str, head: str | None) -> None:
-    """比较两个 git 版本（HEAD 省略时为当前工作区）：输出供合并请求审核的 Markdown 报告，列出校验问题、得分/等次/排名/荣誉的变化、考评标准改动和涉及的已封存考评期。改动有效时退出码为 0。"""
-    from .diff import diff_report
+def diff(root: Path, base: str, head: str | None, full_file: Path | None, limit: str) -> None:
+    """比较两个 git 版本（HEAD 省略时为当前工作区）：输出供合并请求审核的 Markdown 报告。先列校验问题（HEAD 未通过校验时不比较结果），再列涉及的已封存考评期、缺少的考评记录、考评标准的改动、得分/等次/排名/加分/扣分/一票否决/荣誉的变化、每份记录逐项的改动和改动的文件。HEAD 通过 gridscore check 时退出码为 0，否则为 1。"""
+    from .diff import check_output, diff_report, write_output
 
-    report, valid = diff_report(root, base, head)
-    click.echo(report, nl=False)
-    if not valid:
+    if not re.fullmatch(r"[0-9]{1,9}", limit.strip()):
+        raise UsageError(f"--limit 应为不小于 0 的整数（字符数，如 {COMMENT_LIMIT}；0 表示不截断），实际为“{limit}”")
+    if full_file is not None:
+        check_output(root, full_file)
+    report, ok = diff_report(root, base, head)
+    if full_file is not None:
+        write_output(full_file, report.text())
+    click.echo(report.text(int(limit) or None), nl=False)
+    if not ok:
         raise click.exceptions.Exit(1)
 
 

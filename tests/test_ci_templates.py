@@ -255,8 +255,9 @@ def test_review_keeps_the_diff_report_when_the_change_is_invalid() -> None:
     assert "|| code=$?" in check["run"] and "$GITHUB_OUTPUT" in check["run"]
     [call] = invocations(diff["run"])
     assert call[0] == "diff" and call[1].startswith("origin/")
+    assert option_value(call, "--full") == "gridscore-diff.md"
     assert "base_ref" in (diff["run"] + str(diff.get("env", {})))
-    assert re.search(r"gridscore diff \S+ > diff\.md \|\| code=\$\?", diff["run"])
+    assert re.search(r"gridscore diff \S+ --full gridscore-diff\.md > diff\.md \|\| code=\$\?", diff["run"])
     assert "$GITHUB_OUTPUT" in diff["run"]
     for step in (check, diff):
         assert not step.get("continue-on-error"), "exit codes are captured, not ignored"
@@ -275,6 +276,19 @@ def test_review_posts_one_comment_and_updates_it() -> None:
         assert call in script, call
     assert script.index("updateComment") < script.index("createComment")
     assert "always()" in comment["if"]
+
+
+def test_review_uploads_the_full_report_as_an_artifact() -> None:
+    """The comment is cut to fit; the report it points to ("gridscore-diff 附件") is uploaded whatever happened."""
+    workflow = load(REVIEW)
+    [upload] = uses(workflow, "review", "actions/upload-artifact")
+    assert upload["uses"] == "actions/upload-artifact@v4"
+    from generator.diff_render import ARTIFACT
+
+    assert upload["with"]["name"] == ARTIFACT == "gridscore-diff" and upload["with"]["path"] == "gridscore-diff.md"
+    assert "always()" in upload["if"]
+    order = [step.get("id") or step.get("uses", "") for step in steps(workflow, "review")]
+    assert order.index("diff") < order.index("actions/upload-artifact@v4")
 
 
 def test_review_fails_last_when_check_or_diff_failed() -> None:
@@ -376,7 +390,12 @@ def test_gitlab_diff_keeps_the_report_and_updates_one_note() -> None:
     run = next(index for index, line in enumerate(script) if invocations(line))
     assert fetch < run
     [call] = invocations(script[run])
-    assert call == ["diff", "${CI_MERGE_REQUEST_DIFF_BASE_SHA:-origin/$CI_MERGE_REQUEST_TARGET_BRANCH_NAME}"]
+    assert call == [
+        "diff",
+        "${CI_MERGE_REQUEST_DIFF_BASE_SHA:-origin/$CI_MERGE_REQUEST_TARGET_BRANCH_NAME}",
+        "--full",
+        "gridscore-diff.md",
+    ]
     assert script[run].endswith("> diff.md || status=$?")
     assert script[-1] == 'exit "$status"'
 
@@ -388,7 +407,10 @@ def test_gitlab_diff_keeps_the_report_and_updates_one_note() -> None:
     assert "merge_requests/$CI_MERGE_REQUEST_IID/notes" in note
 
     artifacts = job["artifacts"]
-    assert artifacts["when"] == "always" and artifacts["paths"] == ["diff.md"]
+    assert artifacts["when"] == "always" and artifacts["paths"] == ["gridscore-diff.md", "diff.md"]
+    from generator.diff_render import ARTIFACT
+
+    assert artifacts["name"] == ARTIFACT  # the name the cut comment points to
     assert GITLAB_EXPOSE_AS.fullmatch(artifacts["expose_as"]), "GitLab accepts only ASCII letters, digits, -, _, space"
 
 

@@ -282,8 +282,8 @@ def test_a_name_cannot_rewrite_the_pr_report(repo: Repo) -> None:
     assert run.code == 0, run.err
     rows = [line for line in run.out.splitlines() if line.startswith("| w1 ")]
     assert rows == [
-        "| w1 张三 \\| \\#\\# ✅ 审核结论 &#64;all \\[x\\](y) | **100.00 → 98.00** | 优秀 | **1 → 2** |",
-        "| w1 张三 \\| \\#\\# ✅ 审核结论 &#64;all \\[x\\](y) | **100.00 → 98.00** | 良好 | **1 → 2** | — |",
+        "| w1 张三 \\| \\#\\# ✅ 审核结论 &#64;all \\[x\\](y) | **100.00 → 98.00** | 优秀 | **1 → 2** | 0.00 | 0.00 | 否 |",
+        "| w1 张三 \\| \\#\\# ✅ 审核结论 &#64;all \\[x\\](y) | **100.00 → 98.00** | — | **100.00 → 98.00** | 良好 | **1 → 2** | — |",
     ]
     assert not [line for line in run.out.splitlines() if line.startswith("#") and "审核结论" in line]
 
