@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import pipeline
+from . import pipeline, seal_history
 from .errors import GridscoreError, Problem, one_line
 from .fsguard import FileProblem, read_regular
 from .periods import Month, Period, Year
@@ -162,7 +162,10 @@ def diff_report(root: Path, base: str, head: str | None) -> tuple[str, bool]:
 def _report(root: Path, base_root: Path, head_root: Path, base: str, head: str) -> tuple[str, bool]:
     old = load_side(base_root, base)
     new = load_side(head_root, head)
+    rewritten = seal_history.tree_problems(base_root, head_root)
+    valid = new.valid and not rewritten
     lines = [MARKER, f"## 考评结果变化：`{base}` → `{head}`", ""]
+    lines += seal_history.report_section(rewritten)
     changed_files = sorted(
         path for path in set(old.files) | set(new.files) if old.files.get(path) != new.files.get(path)
     )
@@ -173,12 +176,12 @@ def _report(root: Path, base_root: Path, head_root: Path, base: str, head: str) 
     lines += _seal_section(new, changed_files, moved, old.files)
     lines += _files_section(changed_files)
     summary = (
-        f"**{'✅ 校验通过' if new.valid else '❌ 校验未通过'}** · 改动 {len(changed_files)} 个文件 · "
+        f"**{'✅ 校验通过' if valid else '❌ 校验未通过'}** · 改动 {len(changed_files)} 个文件 · "
         f"{sum(len(workers) for workers in moved.values())} 项结果变化（涉及 {len({w for ws in moved.values() for w in ws})} 名网格员）"
     )
     lines.insert(2, summary)
     lines.insert(3, "")
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).rstrip() + "\n", new.valid
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).rstrip() + "\n", valid
 
 
 def _period_key(period: Period) -> tuple[int, int]:

@@ -349,6 +349,25 @@ def tree_problems(base_root: Path, head_root: Path) -> list[str]:
     return found + [str(violation) for violation in compare(base, head, "本次改动")]
 
 
+def report_section(problems: list[str]) -> list[str]:
+    """The PR report's first section: seal files the change deletes or rewrites (nothing when there are none)."""
+    if not problems:
+        return []
+    # A fence longer than any run of backticks in the lines (file names are the contributor's): nothing closes it.
+    longest = max((len(run) for line in problems for run in re.findall(r"`+", line)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return [
+        "### ❌ 封存文件被删除或改写",
+        "",
+        "已公布的结果只能用更正公告加 `gridscore seal` 在封存文件末尾追加更正，原有内容不能删除或改动。合并前请撤销这些改动：",
+        "",
+        f"{fence}text",
+        *problems,
+        fence,
+        "",
+    ]
+
+
 def folder_snapshot(root: Path) -> tuple[dict[str, bytes | Unreadable], str]:
     """The seal files in ``root``/records/seals (links and special files named, never followed).
 
