@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from .errors import GridscoreError, UsageError, one_line
-from .fsguard import FileProblem, describe, read_regular
+from .fsguard import FileProblem, kind_name, read_regular, too_big
 from .yamlio import UNIT_MAX_BYTES, YamlProblem, parse_document
 
 SEALS = "records/seals"
@@ -99,7 +99,7 @@ def _file_change(before: bytes | Unreadable | None, after: bytes | Unreadable) -
         return f"{'新增了' if before is None else '把封存文件换成了'}{after.reason}"
     new = _parsed(after)
     if isinstance(new, str):
-        return f"{'新增的封存文件' if before is None else '把封存文件改成了'}无法读取的内容（{new}）"
+        return f"{'新增的封存文件无法读取' if before is None else '把封存文件改成了无法读取的内容'}（{new}）"
     if before is None:
         return ""  # a new seal
     if isinstance(before, Unreadable):
@@ -374,13 +374,16 @@ def folder_snapshot(root: Path) -> tuple[dict[str, bytes | Unreadable], str]:
     Returns the snapshot and, when records/seals itself is not a folder, what it is instead.
     """
     folder = root / SEALS
-    message = describe(folder)
-    if message is not None:
-        return {}, f"把 {SEALS} 换成了{_folder_kind(message)}"
     try:
-        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+        mode = os.lstat(folder).st_mode
     except FileNotFoundError:
         return {}, ""
+    except OSError as error:
+        return {}, f"使 {SEALS} 无法打开（{error.strerror}）"
+    if not stat.S_ISDIR(mode):
+        return {}, f"把 {SEALS} 换成了{kind_name(mode) if not stat.S_ISREG(mode) else '文件'}（它应是一个文件夹）"
+    try:
+        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
     except OSError as error:
         return {}, f"使 {SEALS} 无法打开（{error.strerror}）"
     found: dict[str, bytes | Unreadable] = {}
@@ -414,10 +417,6 @@ def _entry_kind(path: str) -> str:
     if stat.S_ISDIR(mode):
         return "文件夹（封存文件夹里只能有普通文件）"
     return "特殊文件（封存文件夹里只能有普通文件）"
-
-
-def _folder_kind(message: str) -> str:
-    return "符号链接" if "符号链接" in message else "其他东西（不是文件夹）"
 
 
 # --- the git history (gridscore verify) ------------------------------------------------------------
@@ -470,8 +469,7 @@ def verify_history(root: Path, revision: str = "HEAD") -> HistoryReport:
     with _ObjectReader(top) as objects:
         for child, *parents in history:
             after = trees[child]
-            for parent in parents or [None]:
-                before = trees[parent] if parent is not None else None
+            for before in [trees[parent] for parent in parents] or [None]:  # a root commit: an empty parent
                 if before == after:
                     continue
                 pair = (before, after)
@@ -564,7 +562,7 @@ def _seal_trees(top: Path, commits: list[str], path: str) -> dict[str, _Tree | N
 
 
 def _subjects(top: Path, commits: list[str]) -> dict[str, str]:
-    """"提交 1a2b3c4（“subject”）" for each commit (subjects are shortened; escaped when printed)."""
+    """ "提交 1a2b3c4（“subject”）" for each commit (subjects are shortened; escaped when printed)."""
     if not commits:
         return {}
     asked = "".join(f"{commit}\n" for commit in commits).encode("ascii")
@@ -638,7 +636,7 @@ class _ObjectReader:
         if tree is None or not tree.is_folder:
             return {}
         if tree.oid not in self._trees:
-            kind, raw = self._read(tree.oid, None)
+            kind, raw, _ = self._read(tree.oid, None)
             assert kind == b"tree" and raw is not None
             self._trees[tree.oid] = dict(_tree_entries(raw, len(tree.oid) // 2))
         return self._trees[tree.oid]
@@ -646,12 +644,12 @@ class _ObjectReader:
     def content(self, mode: bytes, oid: str) -> bytes | Unreadable:
         if mode not in _REGULAR:
             return Unreadable(f"{_MODES.get(mode, '特殊条目')}（封存文件夹里只能有普通文件）")
-        kind, raw = self._read(oid, UNIT_MAX_BYTES)
+        _, raw, size = self._read(oid, UNIT_MAX_BYTES)
         if raw is None:
-            return Unreadable(f"过大的文件（超过 {UNIT_MAX_BYTES // (1024 * 1024)} MiB 的上限）")
+            return Unreadable(f"过大的文件（{too_big(size, UNIT_MAX_BYTES)}）")
         return raw
 
-    def _read(self, oid: str, limit: int | None) -> tuple[bytes, bytes | None]:
+    def _read(self, oid: str, limit: int | None) -> tuple[bytes, bytes | None, int]:
         """An object's type and bytes; None for bytes over ``limit`` (read past, never kept)."""
         assert self._process is not None and self._process.stdin is not None and self._process.stdout is not None
         self._process.stdin.write(oid.encode("ascii") + b"\n")
@@ -666,10 +664,10 @@ class _ObjectReader:
         if limit is not None and size > limit:
             for _ in _chunks(out, size + 1):
                 pass
-            return kind, None
+            return kind, None, size
         raw = b"".join(_chunks(out, size))
         out.read(1)  # the line feed after each object
-        return kind, raw
+        return kind, raw, size
 
 
 def _chunks(stream: IO[bytes], size: int) -> Iterator[bytes]:
