@@ -516,11 +516,15 @@ def test_without_git_the_error_is_plain(history: History, monkeypatch: pytest.Mo
 def test_replace_refs_cannot_hide_a_deletion(history: History) -> None:
     history.commit("封存", {SEAL: seal_v2()})
     history.commit("删除", {SEAL: None})
-    history.commit("四月", {"records/2026/04/c1/w1.yaml": "worker: w1\n"})
-    # `git replace` makes HEAD~1 look like a commit that kept the seal; verify reads the real objects.
-    history.git("replace", "--graft", "HEAD", "HEAD~2")
+    # `git replace` can make HEAD look like a commit that kept the seal, right after the sealing one.
+    fake = history.git("commit-tree", "HEAD~1^{tree}", "-p", "HEAD~1", "-m", "看起来没删").strip()
+    history.git("replace", "HEAD", fake)
     assert history.git("rev-list", "--count", "HEAD").strip() == "2"
-    assert history.verify()[0] == 1
+    assert history.git("ls-tree", "--name-only", "HEAD", "records/seals/").strip() == SEAL
+    code, _, err = history.verify()  # verify reads the real objects
+    assert code == 1 and err.startswith(
+        f"{SEAL}：提交 {history.git('rev-parse', '--short', '--no-replace-objects', 'HEAD').strip()}"
+    )
 
 
 # ---------------------------------------------------------------- the rules on snapshots
