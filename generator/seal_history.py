@@ -164,7 +164,7 @@ def _field_change(key: str, old: Any, new: Any) -> str:
     if new is _ABSENT:
         return f"删除了 {key}"
     if key == "results" and isinstance(old, list) and isinstance(new, list):
-        return "results 中" + "、".join(_result_changes(old, new, upgrade=False)[:SHOWN_CHANGES])
+        return "results 中 " + "、".join(_result_changes(old, new, upgrade=False)[:SHOWN_CHANGES])
     return f"{key} {_show(old)} → {_show(new)}"
 
 
@@ -248,7 +248,7 @@ def _entry_difference(old: Any, new: Any) -> str:
 
 def _upgrade_changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     """v1 → v2: the same figures and corrections, with fields added (a v1 record "有" may become a digest)."""
-    prefix = "升级为第 2 版格式时"
+    prefix = "升级为第 2 版格式时，"
     changes = [
         f"{prefix}{_field_change(key, old[key], new.get(key, _ABSENT))}"
         for key in old
@@ -256,7 +256,9 @@ def _upgrade_changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     ]
     results_old, results_new = old.get("results", _ABSENT), new.get("results", _ABSENT)
     if isinstance(results_old, list) and isinstance(results_new, list):
-        changes += [f"{prefix}results 中{change}" for change in _result_changes(results_old, results_new, upgrade=True)]
+        changes += [
+            f"{prefix}results 中 {change}" for change in _result_changes(results_old, results_new, upgrade=True)
+        ]
     elif not _same(results_old, results_new):
         changes.append(f"{prefix}{_field_change('results', results_old, results_new)}")
     corrections_old = old.get("corrections") or []
@@ -348,7 +350,10 @@ def tree_problems(base_root: Path, head_root: Path) -> list[str]:
     base, was = folder_snapshot(base_root)
     head, folder = folder_snapshot(head_root)
     found = [str(Violation(SEALS, "本次改动", folder))] if folder and folder != was else []
-    return found + [str(violation) for violation in compare(base, head, "本次改动")]
+    try:
+        return found + [str(violation) for violation in compare(base, head, "本次改动")]
+    finally:
+        _parsed.cache_clear()  # a city's seals are large: keep none beyond the comparison
 
 
 def report_section(problems: list[str]) -> list[str]:
@@ -479,6 +484,7 @@ def verify_history(root: Path, revision: str = "HEAD") -> HistoryReport:
                     compared[pair] = _compare_trees(objects, before, after, report)
                 for violation in compared[pair]:
                     found.setdefault(child, {})[(violation.path, violation.what)] = violation
+    _parsed.cache_clear()
     subjects = _subjects(top, list(found))
     for child, violations in found.items():
         where = subjects[child]

@@ -208,7 +208,7 @@ def test_an_edited_total_is_refused(history: History) -> None:
     edited = history.commit("悄悄改分", {SEAL: seal_v2().replace('total: "98.00"', 'total: "99.00"')})
     code, _, err = history.verify()
     assert code == 1
-    assert err.splitlines()[0] == line(edited, "悄悄改分", '改写了封存内容：results 中w2 的 total "98.00" → "99.00"')
+    assert err.splitlines()[0] == line(edited, "悄悄改分", '改写了封存内容：results 中 w2 的 total "98.00" → "99.00"')
 
 
 def test_an_unquoted_figure_written_differently_is_a_change(history: History) -> None:
@@ -217,7 +217,7 @@ def test_an_unquoted_figure_written_differently_is_a_change(history: History) ->
     edited = history.commit("改写数字", {SEAL: seal_v2().replace('"98.00"', "98.0")})
     code, _, err = history.verify()
     assert code == 1
-    assert err.splitlines()[0] == line(edited, "改写数字", "改写了封存内容：results 中w2 的 total 98.00 → 98.0")
+    assert err.splitlines()[0] == line(edited, "改写数字", "改写了封存内容：results 中 w2 的 total 98.00 → 98.0")
 
 
 def test_sealed_again_with_a_new_date_is_refused_in_one_commit_or_two(history: History) -> None:
@@ -279,7 +279,7 @@ def test_upgrading_v1_to_v2_may_add_fields_but_not_change_a_value(history: Histo
     code, _, err = history.verify()
     assert code == 1
     assert err.splitlines()[0] == line(
-        changed, "升级时改了分", '改写了封存内容：升级为第 2 版格式时results 中w2 的 total "98.00" → "97.00"'
+        changed, "升级时改了分", '改写了封存内容：升级为第 2 版格式时，results 中 w2 的 total "98.00" → "97.00"'
     )
 
 
@@ -292,8 +292,8 @@ def test_upgrading_must_keep_every_v1_correction_and_worker(history: History) ->
     assert err.splitlines()[0] == line(
         dropped,
         "升级时丢了改动",
-        "改写了封存内容：升级为第 2 版格式时results 中删除了 w2 的结果；"
-        '升级为第 2 版格式时第 1 条更正（"2026-04-20-correction-2026-03"）'
+        "改写了封存内容：升级为第 2 版格式时，results 中 删除了 w2 的结果；"
+        '升级为第 2 版格式时，第 1 条更正（"2026-04-20-correction-2026-03"）'
         '缺少原有的改动 {worker: "w2", field: "total", old: "98.00", new: "96.00"}',
     )
 
@@ -545,7 +545,7 @@ def test_compare_on_snapshots() -> None:
     )
     [rewritten] = compare(parent, {"2026-03.yaml": many.encode()}, "本次改动")
     assert rewritten.what == (
-        '改写了封存内容：results 中w1 的 total "100.00" → "1.00"、w1 的 rank 1 → 9、w1 的 community_rank 1 → 9、'
+        '改写了封存内容：results 中 w1 的 total "100.00" → "1.00"、w1 的 rank 1 → 9、w1 的 community_rank 1 → 9、'
         "w2 的 vetoed false → true"
     )
 
@@ -555,7 +555,7 @@ def test_compare_tells_types_apart() -> None:
     parent = {"a.yaml": b"format: 2\nresults:\n  - {worker: w1, vetoed: true, rank: 1}\n"}
     child = {"a.yaml": b'format: 2\nresults:\n  - {worker: w1, vetoed: 1, rank: "1"}\n'}
     [violation] = compare(parent, child, "")
-    assert violation.what == '改写了封存内容：results 中w1 的 vetoed true → 1、w1 的 rank 1 → "1"'
+    assert violation.what == '改写了封存内容：results 中 w1 的 vetoed true → 1、w1 的 rank 1 → "1"'
 
 
 # ---------------------------------------------------------------- gridscore diff
