@@ -438,7 +438,6 @@ _GIT_ENV = {"GIT_NO_REPLACE_OBJECTS": "1", "LC_ALL": "C", "GIT_TERMINAL_PROMPT":
 class HistoryReport:
     """What ``verify_history`` found along every commit reachable from the revision."""
 
-    revision: str
     commits: int = 0
     files: set[str] = field(default_factory=set)  # seal files ever written
     versions: set[tuple[str, str]] = field(default_factory=set)  # (file, blob id): each written version once
@@ -470,7 +469,7 @@ def verify_history(root: Path, revision: str = "HEAD") -> HistoryReport:
     listing = _git(top, "rev-list", "--parents", "--reverse", commit).decode("ascii").split("\n")
     history = [line.split(" ") for line in listing if line]
     trees = _seal_trees(top, [ids[0] for ids in history], prefix + SEALS)
-    report = HistoryReport(revision, commits=len(history))
+    report = HistoryReport(commits=len(history))
     found: dict[str, dict[tuple[str, str], Violation]] = {}  # commit → its violations, each once
     compared: dict[tuple[_Tree | None, _Tree | None], list[Violation]] = {}
     with _ObjectReader(top) as objects, _no_cycle_collection():
@@ -538,6 +537,11 @@ def _repository(root: Path) -> tuple[Path, str]:
     try:
         shown = _git(root, "rev-parse", "--show-toplevel").decode("utf-8", "surrogateescape").strip()
     except GridscoreError as error:
+        if "dubious ownership" in str(error) or "safe.directory" in str(error):
+            raise UsageError(
+                f"git 拒绝读取 {one_line(str(root))}：这个文件夹的所有者不是当前用户（git 的 safe.directory 保护）。"
+                "确认这是自己的仓库后运行 git config --global --add safe.directory 仓库路径，再重新运行"
+            ) from None
         if "not a git repository" in str(error):
             raise UsageError(
                 f"{one_line(str(root))} 不在 git 仓库里：gridscore verify 核验的是 git 历史，"

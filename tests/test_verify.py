@@ -651,3 +651,14 @@ def test_gitlab_verifies_the_history_on_the_default_branch_and_diffs_merge_reque
     assert diff["variables"]["GIT_DEPTH"] == "0"
     assert [rule["if"] for rule in diff["rules"]] == ['$CI_PIPELINE_SOURCE == "merge_request_event"']
     assert diff["script"][-1] == 'exit "$status"'
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root to give the folder away")
+def test_a_repository_git_will_not_read_says_how_to_allow_it(history: History) -> None:
+    history.commit("封存", {SEAL: seal_v2()})
+    os.chown(history.root, 12345, 12345)  # another user's clone: git's safe.directory check refuses it
+    code, out, err = history.verify()
+    assert (code, out) == (1, "")
+    assert err.startswith(
+        f"错误：git 拒绝读取 {history.root}：这个文件夹的所有者不是当前用户（git 的 safe.directory 保护）"
+    )
