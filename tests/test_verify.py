@@ -662,3 +662,16 @@ def test_a_repository_git_will_not_read_says_how_to_allow_it(history: History) -
     assert err.startswith(
         f"错误：git 拒绝读取 {history.root}：这个文件夹的所有者不是当前用户（git 的 safe.directory 保护）"
     )
+
+
+def test_an_upgrade_keeps_each_old_correction_notice_and_date() -> None:
+    parent = {"2026-03.yaml": SEAL_V1.encode()}
+    moved = SEAL_V1_UPGRADED.replace("    sealed_on: 2026-04-21", "    sealed_on: 2026-04-22")
+    [violation] = compare(parent, {"2026-03.yaml": moved.encode()}, "")
+    assert violation.what == (
+        '改写了封存内容：升级为第 2 版格式时，第 1 条更正（"2026-04-20-correction-2026-03"）的 sealed_on 2026-04-21 → 2026-04-22'
+    )
+    other = SEAL_V1_UPGRADED.replace("format: 2", "format: 3")
+    [violation] = compare(parent, {"2026-03.yaml": other.encode()}, "")
+    assert violation.what == "改写了封存内容：新增了 format: 3（旧格式只能升级为 format: 2）"
+    assert compare(parent, {"2026-03.yaml": SEAL_V1_UPGRADED.encode()}, "") == []
