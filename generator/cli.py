@@ -275,6 +275,23 @@ def diff(root: Path, base: str, head: str | None, full_file: Path | None, limit:
 
 
 @cli.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("rev", required=False, metavar="[REV]")
+@_root_option
+def verify(root: Path, rev: str | None) -> None:
+    """核验封存历史：逐个检查 REV（默认 HEAD）之前的每一个提交，证明 records/seals/ 下的封存文件从未被删除或改写，只追加过更正。"""
+    # One command with an optional REV: further ways to verify come as options (a later ``--site DIR``).
+    from .seal_history import verify_history
+
+    report = verify_history(root, rev or "HEAD")
+    for violation in report.violations:
+        click.echo(str(violation), err=True)
+    if report.violations:
+        click.echo(report.summary(), err=True)
+        raise click.exceptions.Exit(1)
+    click.echo(report.summary())
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS)
 @click.argument("period")
 @_root_option
 def seal(root: Path, period: str) -> None:

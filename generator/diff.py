@@ -71,13 +71,9 @@ def revision_tree(root: Path, revision: str) -> Iterator[Path]:
 # --- the report ---------------------------------------------------------------------------
 
 
-def seal_history_problems(base_root: Path, head_root: Path) -> list[Problem]:
-    """Where HEAD's seals are not an append-only extension of BASE's (§6): each makes ``diff`` exit 1.
-
-    The place for ``seal_history`` (written beside this module): the lead wires its
-    check between the two trees in here; until then no seal history is checked.
-    """
-    return []
+def seal_history_problems(base_root: Path, head_root: Path) -> list[str]:
+    """Where HEAD's seals are not an append-only extension of BASE's (§6): each makes ``diff`` exit 1."""
+    return seal_history.tree_problems(base_root, head_root)
 
 
 def diff_report(root: Path, base: str, head: str | None) -> tuple[Report, bool]:

@@ -16,7 +16,7 @@ from .seal import differences, pending_corrections
 MISSING_PER_LINE = 20  # names of workers without a record, per line of the warning
 
 
-def header(old: Side, new: Side, changed: list[str], changes: list[PeriodChange], history: list[Problem]) -> list[str]:
+def header(old: Side, new: Side, changed: list[str], changes: list[PeriodChange], history: list[str]) -> list[str]:
     title = f"## 考评结果变化：{code(old.label)} → {code(new.label)}"
     state = "**✅ 校验通过**" if new.valid and not history else "**❌ 校验未通过**"
     facts = [f"改动 {len(changed)} 个文件"]
@@ -31,7 +31,7 @@ def header(old: Side, new: Side, changed: list[str], changes: list[PeriodChange]
     return [MARKER, title, " · ".join([state, *facts]), ""]
 
 
-def problems(new: Side, history: list[Problem]) -> list[Part]:
+def problems(new: Side, history: list[str]) -> list[Part]:
     parts: list[Part] = []
     if new.problems:
         count = f"HEAD 未通过校验（{len(new.problems)} 个问题）。" if new.loaded else ""  # else the header said it

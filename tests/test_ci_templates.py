@@ -298,6 +298,7 @@ def test_review_fails_last_when_check_or_diff_failed() -> None:
     assert set(last["env"].values()) == {
         "${{ steps.check.outputs.code }}",
         "${{ steps.diff.outputs.code }}",
+        "${{ steps.verify.outputs.code }}",
         "${{ steps.build.outputs.code }}",
     }
     assert "exit 1" in last["run"]
@@ -316,8 +317,8 @@ def test_pages_builds_the_public_site_on_main_and_deploys_it() -> None:
     build_steps = steps(workflow, "build")
     runs = [step.get("run", "") for step in build_steps]
     calls = [args for run in runs for args in invocations(run)]
-    assert [args[0] for args in calls] == ["check", "build"]
-    build = calls[1]
+    assert [args[0] for args in calls] == ["check", "verify", "build"]
+    build = calls[2]
     assert option_value(build, "--audience") in (None, "public")
     site_dir = option_value(build, "--site-dir")
     [upload] = uses(workflow, "build", "actions/upload-pages-artifact")
@@ -367,7 +368,7 @@ def test_gitlab_stages_image_and_pip_cache() -> None:
     assert config["variables"]["PIP_CACHE_DIR"] == "$CI_PROJECT_DIR/.cache/pip"
     assert config["default"]["cache"]["paths"] == [".cache/pip"]
     assert "python -m pip install -e ." in config["default"]["before_script"]
-    assert set(gitlab_jobs(config)) == {"check", "build-test", "diff", "pages"}
+    assert set(gitlab_jobs(config)) == {"check", "verify", "build-test", "diff", "pages"}
     for name, job in gitlab_jobs(config).items():
         assert job["stage"] in config["stages"], name
 
