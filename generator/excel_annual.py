@@ -296,7 +296,8 @@ def import_reviews(root: Path, workbook: _Workbook, label: str) -> ImportSummary
         if plan is not None:
             planned.append(plan)
 
-    headers = {SHEET_REVIEWS: {c.key: c.label for c in columns.values() if c.key not in ("name", "community")}}
+    shown = {c.key: c.label for c in columns.values() if c.key not in ("name", "community")}
+    headers = {SHEET_REVIEWS: {**shown, "year": "年度"}}  # “year” is no column, but may be in a file's problem
     created, updated, unrelated = _write_all(root, label, base, planned, problems, headers)
     return ImportSummary(Year(year), created, updated, len(existing) - len(updated), kept, unrelated)
 

@@ -172,11 +172,12 @@ def test_an_untouched_workbook_changes_nothing(sample: Path) -> None:
 
 
 def test_a_new_review_is_written_as_new_2026_writes_it(small: Repo, tmp_path: Path) -> None:
-    twin = Repo(tmp_path / "twin")  # the same repository, where `new 2026` writes the blank
+    twin = Repo(tmp_path / "twin")  # the same repository, where `new 2026` has written the blanks
     for path in (small.root / "records").rglob("*.yaml"):
         twin.write(path.relative_to(small.root).as_posix(), path.read_text(encoding="utf-8"))
     assert twin.run("new", "2026").code == 0
     blank = (twin.root / "records/2026/annual/c1/w1.yaml").read_text(encoding="utf-8")
+    blanks = snapshot(twin.root)
 
     workbook = export_year(small.root)
     fill(workbook, {"w1": GOOD})
@@ -195,8 +196,17 @@ def test_a_new_review_is_written_as_new_2026_writes_it(small: Repo, tmp_path: Pa
     )
     assert not (small.root / "records/2026/annual/c2").exists()  # w3's row was blank: no review yet
     assert small.run("check").code == 0
-    score = small.run("score", "2026", "--json")
-    assert '"review_score": "88.50"' in score.out
+    assert '"review_score": "88.50"' in small.run("score", "2026", "--json").out
+
+    # filling new's blank from the sheet gives the same file; the other blank is left as it is
+    twin_book = export_year(twin.root)
+    fill(twin_book, {"w1": GOOD})
+    result = twin.run("import", str(twin_book))
+    assert result.code == 0, result.err
+    assert result.out.splitlines()[0] == "已导入 2026年度：新建 0 份、更新 1 份年度评议，1 份没有变化。"
+    after = snapshot(twin.root)
+    assert {p for p in after if after[p] != blanks[p]} == {"records/2026/annual/c1/w1.yaml"}
+    assert after["records/2026/annual/c1/w1.yaml"].decode() == written
 
 
 def test_one_edited_score_changes_exactly_one_file(small: Repo) -> None:
