@@ -153,7 +153,8 @@ def _reviews_sheet(
     communities = {c.id: c.name for c in org.communities}
     for offset, worker in enumerate(workers):
         row = FIRST_ROW + offset
-        fixed = {"worker": worker.id, "name": worker.name, "community": communities.get(worker.community, "")}
+        community = communities.get(worker.community, worker.community)
+        fixed = {"worker": worker.id, "name": worker.name, "community": community}
         review = existing.get(worker.id)
         for index, column in enumerate(columns, 1):
             cell = ws.cell(row, index)
@@ -341,8 +342,9 @@ def _plan(
 
 def _blank_text(org: Organization, year: int, worker: Worker) -> str:
     """The review ``gridscore new`` would write for ``worker``: a new one from the sheet starts from it."""
-    community = next(c for c in org.communities if c.id == worker.community)
-    grid = next((g.name for g in community.grids if g.id == worker.grid), worker.grid)
+    # an unregistered community is the organization's problem, which check reports: it is no reason to crash here
+    community = next((c for c in org.communities if c.id == worker.community), None)
+    grid = next((g.name for g in community.grids if g.id == worker.grid), worker.grid) if community else worker.grid
     allowed = [a for a in org.assessors if a.may_assess(worker.community) and worker.id not in (a.id, a.worker)]
-    who = f"{worker.name}（{worker.id}，{community.name}{grid}）"
+    who = f"{worker.name}（{worker.id}，{community.name if community else worker.community}{grid}）"
     return blank_review(year, worker.id, who, assessors_text(org, allowed))

@@ -384,3 +384,22 @@ def test_a_month_workbook_and_a_year_workbook_are_told_apart(small: Repo) -> Non
     assert small.run("import", str(yearly)).code == 0
     after = snapshot(small.root)
     assert {p for p in after if after[p] != before.get(p)} == {"records/2026/annual/c1/w1.yaml"}
+
+
+def test_a_worker_of_an_unregistered_community_is_no_crash(small: Repo) -> None:
+    """The organization's own problem (check names it) leaves export and import working, never exit 2."""
+    org = (small.root / "records/organization.yaml").read_text(encoding="utf-8")
+    small.write(
+        "records/organization.yaml",
+        org.replace("{id: w3, name: 王五, community: c2,", "{id: w3, name: 王五, community: c9,"),
+    )
+    small.write("records/2026/01/c9/w3.yaml", (small.root / "records/2026/01/c2/w3.yaml").read_text(encoding="utf-8"))
+    (small.root / "records/2026/01/c2/w3.yaml").unlink()
+    assert any("未知的社区“c9”" in line for line in small.run("check").lines)
+    workbook = export_year(small.root)
+    assert Sheet(load_workbook(workbook)["年度评议"]).cell("w3", "community").value == "c9"
+    fill(workbook, {"w3": GOOD})
+    result = small.run("import", str(workbook))
+    assert result.code == 0, result.err
+    assert "  records/2026/annual/c9/w3.yaml" in result.out.splitlines()
+    assert "注意：仓库中另有 1 个与本次导入无关的问题，请运行 gridscore check 查看。" in result.out
