@@ -403,3 +403,15 @@ def test_a_worker_of_an_unregistered_community_is_no_crash(small: Repo) -> None:
     assert result.code == 0, result.err
     assert "  records/2026/annual/c9/w3.yaml" in result.out.splitlines()
     assert "注意：仓库中另有 1 个与本次导入无关的问题，请运行 gridscore check 查看。" in result.out
+
+
+def test_a_linked_annual_folder_is_never_written_into(small: Repo, tmp_path: Path) -> None:
+    workbook = export_year(small.root)
+    fill(workbook, {"w1": GOOD})
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (small.root / "records/2026/annual").symlink_to(outside, target_is_directory=True)
+    assert refused(small.root, workbook) == [
+        "records/2026/annual/c1/w1.yaml: 不能写入：路径中的 records/2026/annual 不是文件夹，而是符号链接"
+    ]
+    assert list(outside.iterdir()) == []
