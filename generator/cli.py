@@ -177,14 +177,18 @@ def new(root: Path, period: str) -> None:
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @_root_option
 def export_command(root: Path, period: str, file: Path) -> None:
-    """把某月（如 2026-10）的考评记录导出为 Excel 填写表（.xlsx），供考评组在 Excel 或 WPS 中填写。"""
+    """把某月（如 2026-10）的考评记录，或某年（如 2026）的年度综合评议，导出为 Excel 填写表（.xlsx），供考评组在 Excel 或 WPS 中填写。"""
     from .excel import export_workbook
+    from .excel_annual import export_reviews
 
     parsed = _period(period)
-    if not isinstance(parsed, Month):
-        raise UsageError("gridscore export 只按月导出，请写成 2026-10 这样的月份")
     if file.suffix.lower() != ".xlsx":
         raise UsageError(f"导出文件应以 .xlsx 结尾，实际为“{file.name}”")
+    if not isinstance(parsed, Month):
+        workers, prefilled = export_reviews(root, parsed, file)
+        click.echo(f"已导出 {parsed.label}综合评议：{workers} 名当年参加考评的网格员，已有评议 {prefilled} 份 → {file}")
+        click.echo(f"填好后运行 gridscore import {file} 导入。")
+        return
     summary = export_workbook(root, parsed, file)
     results = {"sealed": "，含已封存的考评结果", "computed": "，含考评结果（供核对）"}.get(summary.results or "", "")
     click.echo(
@@ -210,7 +214,7 @@ def import_command(root: Path, file: Path) -> None:
         raise click.exceptions.Exit(1) from None
     written = len(summary.created) + len(summary.updated)
     click.echo(
-        f"已导入 {summary.month.label}：新建 {len(summary.created)} 份、更新 {len(summary.updated)} 份考评记录，"
+        f"已导入 {summary.period.label}：新建 {len(summary.created)} 份、更新 {len(summary.updated)} 份{summary.noun}，"
         f"{summary.unchanged} 份没有变化。"
     )
     for path in [*summary.created, *summary.updated]:
@@ -220,7 +224,7 @@ def import_command(root: Path, file: Path) -> None:
     if summary.unrelated:
         click.echo(f"注意：仓库中另有 {summary.unrelated} 个与本次导入无关的问题，请运行 gridscore check 查看。")
     if written:
-        click.echo(f"运行 gridscore score {summary.month} 查看结果，git diff 查看改动。")
+        click.echo(f"运行 gridscore score {summary.period} 查看结果，git diff 查看改动。")
 
 
 @cli.command(context_settings=CONTEXT_SETTINGS)

@@ -25,10 +25,11 @@ import io
 import os
 import re
 import stat
+import unicodedata
 import warnings
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -56,7 +57,7 @@ from .fsguard import unsafe_folder, unsafe_target, write_replacing
 from .load import Repository, load_data_file, load_repository
 from .models import Organization, Worker
 from .numbers import exact, fmt, fmt_plain
-from .periods import Month, coerce_month
+from .periods import Month, Year, coerce_month
 from .results import Results
 from .rubric import EventKind, Item, Rubric
 from .score import MonthlyResult
@@ -77,7 +78,9 @@ SHEET_RECORDS = "考评记录"
 SHEET_EVENTS = "事件"
 SHEET_RESULTS = "考评结果"
 SHEET_CHOICES = "选项"
+SHEET_REVIEWS = "年度评议"  # the annual workbook (excel_annual)
 PERIOD_LABEL = "考评月份"
+YEAR_LABEL = "考评年度"  # in place of PERIOD_LABEL: the workbook is an annual one
 HEADER_ROWS = 4  # title, group or hint, Chinese label, field key
 FIRST_ROW = HEADER_ROWS + 1
 SPARE_EVENT_ROWS = 100
@@ -200,7 +203,7 @@ def export_workbook(root: Path, month: Month, target: Path) -> ExportSummary:
     repo = load_repository(root)
     org, rubric = _setup(repo, month)
     workers = [w for w in sorted(org.workers, key=lambda w: w.id) if w.active_in(month)]
-    existing = _read_existing(root, month, workers)
+    existing = _read_existing(root, _month_folder(root, month), workers)
     computed = _complete_results(root, month, workers)
 
     wb = Workbook()
@@ -218,13 +221,7 @@ def export_workbook(root: Path, month: Month, target: Path) -> ExportSummary:
     state = None if computed is None else ("sealed" if computed[1] else "computed")
     _guide_sheet(guide, org, rubric, month, len(workers), len(existing), event_count, state)
 
-    when = _fixed_time(month)
-    wb.properties.creator = "gridscore export"
-    wb.properties.lastModifiedBy = "gridscore export"
-    wb.properties.title = _cell_text(f"{org.unit.name}{month.label}网格员反诈工作考评记录")
-    wb.properties.created = when
-    wb.properties.modified = when
-    _save(wb, target, when)
+    _save(wb, target, f"{org.unit.name}{month.label}网格员反诈工作考评记录", _fixed_time(month))
     return ExportSummary(target, len(workers), len(existing), event_count, state)
 
 
@@ -242,35 +239,41 @@ def _check_target(target: Path) -> None:
 
 def _setup(repo: Repository, month: Month) -> tuple[Organization, Rubric]:
     """Only the organization and the rubric must be valid to export or import a month."""
-    problems = [p for p in repo.problems if not p.path.startswith("records/") or p.path == "records/organization.yaml"]
-    if repo.organization is None or problems:
-        raise InvalidInput(problems)
+    org = _organization(repo)
     rubric = repo.rubric_for(month)
     if rubric is None:
         raise GridscoreError(f"{month} 早于所有考评标准的生效月份，没有可用的考评标准")
-    return repo.organization, rubric
+    return org, rubric
+
+
+def _organization(repo: Repository) -> Organization:
+    """The organization, once it and the rubrics are valid (records may still be being filled in)."""
+    problems = [p for p in repo.problems if not p.path.startswith("records/") or p.path == "records/organization.yaml"]
+    if repo.organization is None or problems:
+        raise InvalidInput(problems)
+    return repo.organization
 
 
 def _month_folder(root: Path, month: Month) -> Path:
     return root / "records" / f"{month.year:04d}" / f"{month.month:02d}"
 
 
-def _record_path(root: Path, month: Month, worker: Worker) -> Path:
-    """Where a worker's record is: the file already there (even in another folder), else its own folder."""
-    home = _month_folder(root, month) / worker.community / f"{worker.id}.yaml"
+def _record_path(folder: Path, worker: Worker) -> Path:
+    """Where a worker's file in ``folder`` (a month's, or a year's annual/) is: the file already there (even under
+    another community), else its own community's folder."""
+    home = folder / worker.community / f"{worker.id}.yaml"
     if os.path.lexists(home):
         return home
-    folder = _month_folder(root, month)
     others = sorted(folder.glob(f"*/{worker.id}.yaml")) if folder.is_dir() else []
     return others[0] if others else home
 
 
-def _read_existing(root: Path, month: Month, workers: list[Worker]) -> dict[str, _Existing]:
-    """The month's records as plain data; a file that cannot be read stops export and import."""
+def _read_existing(root: Path, folder: Path, workers: list[Worker]) -> dict[str, _Existing]:
+    """The workers' files in ``folder`` as plain data; a file that cannot be read stops export and import."""
     found: dict[str, _Existing] = {}
     problems: list[Problem] = []
     for worker in workers:
-        path = _record_path(root, month, worker)
+        path = _record_path(folder, worker)
         if not os.path.lexists(path):
             continue
         shown = display_path(path, root)
@@ -319,8 +322,13 @@ def _fixed_time(month: Month) -> datetime:
     return datetime(following.year, following.month, 1)
 
 
-def _save(wb: Workbook, target: Path, when: datetime) -> None:
-    """Save with fixed zip timestamps, so the same data gives the same bytes."""
+def _save(wb: Workbook, target: Path, title: str, when: datetime) -> None:
+    """Save with fixed dates and zip timestamps, so the same data gives the same bytes."""
+    wb.properties.creator = "gridscore export"
+    wb.properties.lastModifiedBy = "gridscore export"
+    wb.properties.title = _cell_text(title)
+    wb.properties.created = when
+    wb.properties.modified = when
     raw = io.BytesIO()
     ExcelWriter(wb, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED)).save()
     packed = io.BytesIO()
@@ -401,9 +409,10 @@ def _style_body(cell: Cell, column: Column) -> None:
         cell.protection = Protection(locked=False)
     if column.kind in ("text", "kind"):
         cell.alignment = WRAP_LEFT
-    elif column.kind in ("count", "amount"):
+    elif column.kind in ("count", "amount", "score"):
         cell.alignment = Alignment(horizontal="right", vertical="top")
-        cell.number_format = "0" if column.kind == "count" else "#,##0.##"
+        if column.kind != "score":  # a score shows as typed: 88.555 is not shown as 88.56 (import refuses it)
+            cell.number_format = "0" if column.kind == "count" else "#,##0.##"
     else:
         cell.alignment = Alignment(horizontal="center", vertical="top")
     if column.kind == "date":
@@ -449,14 +458,14 @@ def _validation(kind: str, formula: str, error: str, **extra: Any) -> DataValida
 
 
 def _add_validations(
-    ws: Worksheet, columns: list[Column], first: int, last: int, lists: dict[str, str], month: Month
+    ws: Worksheet, columns: list[Column], first: int, last: int, rule_for: Callable[[Column], DataValidation | None]
 ) -> None:
+    """Give rows ``first``–``last`` of each column the rule ``rule_for`` makes for it (one rule per kind of column)."""
     if last < first:
         return
-    month_end = month.next().first_day() - timedelta(days=1)
     by_rule: dict[tuple[str, str, str], DataValidation] = {}
     for index, column in enumerate(columns, 1):
-        rule = _rule_for(column, lists, month, month_end)
+        rule = rule_for(column)
         if rule is None:
             continue
         key = (column.kind, rule.formula1 or "", rule.prompt or "")
@@ -467,6 +476,24 @@ def _add_validations(
         by_rule[key].add(f"{letter}{first}:{letter}{last}")
 
 
+def _month_rules(lists: dict[str, str], month: Month) -> Callable[[Column], DataValidation | None]:
+    month_end = month.next().first_day() - timedelta(days=1)
+    return lambda column: _rule_for(column, lists, month, month_end)
+
+
+def _assessor_rule(lists: dict[str, str]) -> DataValidation:
+    return _validation("list", lists["assessors"], "请从下拉列表中选择考评人编号（名单见“选项”表）")
+
+
+def _with_prompt(rule: DataValidation, column: Column) -> DataValidation:
+    """The column's hint, shown by Excel when one of its cells is selected."""
+    if column.hint:
+        rule.showInputMessage = True
+        rule.promptTitle = _cell_text(column.label)[:32]
+        rule.prompt = _cell_text(column.hint)[:255]
+    return rule
+
+
 def _rule_for(column: Column, lists: dict[str, str], month: Month, month_end: date) -> DataValidation | None:
     first_day = f"DATE({month.year},{month.month},1)"
     last_day = f"DATE({month_end.year},{month_end.month},{month_end.day})"
@@ -475,7 +502,7 @@ def _rule_for(column: Column, lists: dict[str, str], month: Month, month_end: da
         choices = "优秀、良好、一般、较差" + ("、无此项" if column.item.allow_none else "（此项不能选无此项）")
         rule = _validation("list", source, f"请从下拉列表中选择等级：{choices}")
     elif column.kind == "assessor":
-        rule = _validation("list", lists["assessors"], "请从下拉列表中选择考评人编号（名单见“选项”表）")
+        rule = _assessor_rule(lists)
     elif column.kind == "kind":
         rule = _validation("list", lists["kinds"], "请从下拉列表中选择事件类型（见“选项”表）")
     elif column.kind == "scale":
@@ -494,11 +521,7 @@ def _rule_for(column: Column, lists: dict[str, str], month: Month, month_end: da
         rule.operator = "between"
     else:
         return None
-    if column.hint:
-        rule.showInputMessage = True
-        rule.promptTitle = _cell_text(column.label)[:32]
-        rule.prompt = _cell_text(column.hint)[:255]
-    return rule
+    return _with_prompt(rule, column)
 
 
 def _records_sheet(
@@ -533,7 +556,7 @@ def _records_sheet(
                 value = to_excel(column, _lookup(record.data, column.loc) if record else None, rubric)
             _set(cell, value)
             _style_body(cell, column)
-    _add_validations(ws, columns, FIRST_ROW, FIRST_ROW + len(workers) - 1, lists, month)
+    _add_validations(ws, columns, FIRST_ROW, FIRST_ROW + len(workers) - 1, _month_rules(lists, month))
     ws.freeze_panes = "C5"
     _protect(ws)
     _print_setup(ws, "1:4", "A:B", wide=True)
@@ -569,7 +592,7 @@ def _events_sheet(
             else:
                 _set(cell, to_excel(column, values.get(column.key), rubric, values.get("kind")))
             _style_body(cell, column)
-    _add_validations(ws, columns, FIRST_ROW, last, lists, month)
+    _add_validations(ws, columns, FIRST_ROW, last, _month_rules(lists, month))
     ws.freeze_panes = "C5"
     _protect(ws)
     _print_setup(ws, "1:4")
@@ -585,31 +608,59 @@ def _event_cells(worker_id: str, event: dict[str, Any], rubric: Rubric) -> dict[
     return values
 
 
-def _choices_sheet(ws: Worksheet, org: Organization, rubric: Rubric, workers: int) -> dict[str, str]:
-    """Lists behind the drop-downs, with the codes they stand for; returns each list's range."""
+def _choices_title(ws: Worksheet) -> None:
     _set(ws["A1"], "下拉选项与代码对照（由 gridscore export 生成，请勿修改）")
     ws["A1"].font = TITLE_FONT
     ws.row_dimensions[1].height = 26
+    ws.row_dimensions[2].height = 30
 
-    def table(first_column: int, headers: list[tuple[str, float]], rows: list[list[Any]]) -> None:
-        for offset, (label, width) in enumerate(headers):
-            cell = ws.cell(2, first_column + offset)
-            _set(cell, label)
-            cell.font, cell.fill, cell.alignment, cell.border = HEADER_FONT, HEADER_FILL, WRAP_CENTER, BORDER
-            ws.column_dimensions[get_column_letter(first_column + offset)].width = width
-        for number, values in enumerate(rows):
-            for offset, value in enumerate(values):
-                cell = ws.cell(3 + number, first_column + offset)
-                _set(cell, value)
-                cell.font, cell.border, cell.alignment = BODY_FONT, BORDER, WRAP_LEFT
 
-    def span(column: int, count: int) -> str:
-        letter = get_column_letter(column)
-        return f"'{SHEET_CHOICES}'!${letter}$3:${letter}${2 + max(count, 1)}"
+def _choices_table(ws: Worksheet, first_column: int, headers: list[tuple[str, float]], rows: list[list[Any]]) -> str:
+    """One table of the 选项 sheet (headers in row 2); returns the range of its first column, for a drop-down."""
+    for offset, (label, width) in enumerate(headers):
+        cell = ws.cell(2, first_column + offset)
+        _set(cell, label)
+        cell.font, cell.fill, cell.alignment, cell.border = HEADER_FONT, HEADER_FILL, WRAP_CENTER, BORDER
+        ws.column_dimensions[get_column_letter(first_column + offset)].width = width
+    for number, values in enumerate(rows):
+        for offset, value in enumerate(values):
+            cell = ws.cell(3 + number, first_column + offset)
+            _set(cell, value)
+            cell.font, cell.border, cell.alignment = BODY_FONT, BORDER, WRAP_LEFT
+    return _choices_span(first_column, len(rows))
 
+
+def _choices_span(column: int, count: int) -> str:
+    letter = get_column_letter(column)
+    return f"'{SHEET_CHOICES}'!${letter}$3:${letter}${2 + max(count, 1)}"
+
+
+def _assessors_table(ws: Worksheet, first_column: int, org: Organization) -> str:
+    """The assessors, with the communities each may assess: the list behind every 考评人编号 drop-down."""
+    communities = {c.id: c.name for c in org.communities}
+    return _choices_table(
+        ws,
+        first_column,
+        [("考评人编号", 12), ("姓名", 9), ("单位", 12), ("可考评的社区", 30)],
+        [
+            [
+                a.id,
+                a.name,
+                a.org,
+                "全部社区" if a.communities == "all" else "、".join(communities.get(c, c) for c in a.communities),
+            ]
+            for a in org.assessors
+        ],
+    )
+
+
+def _choices_sheet(ws: Worksheet, org: Organization, rubric: Rubric, workers: int) -> dict[str, str]:
+    """Lists behind the drop-downs, with the codes they stand for; returns each list's range."""
+    _choices_title(ws)
     levels = rubric.levels
     required = [level for level in levels if level.id != "none"]
-    table(
+    _choices_table(
+        ws,
         1,
         [("等级", 9), ("等级（须评定的项目）", 11), ("英文编号", 10), ("得分比例", 9)],
         [
@@ -623,7 +674,8 @@ def _choices_sheet(ws: Worksheet, org: Organization, rubric: Rubric, workers: in
         ],
     )
     kinds = rubric.events
-    table(
+    _choices_table(
+        ws,
         6,
         [("事件类型", 34), ("英文编号", 20), ("分值", 22), ("还须填写", 24)],
         [[kind.name, kind.id, _effect(kind, rubric), _needs(kind, rubric)] for kind in kinds],
@@ -633,33 +685,18 @@ def _choices_sheet(ws: Worksheet, org: Organization, rubric: Rubric, workers: in
         for scale, values in rubric.scales.items()
         for value in values
     ]
-    table(11, [("档次", 8), ("英文编号", 10), ("适用的事件类型", 30)], scale_rows)
-    assessors = org.assessors
-    communities = {c.id: c.name for c in org.communities}
-    table(
-        15,
-        [("考评人编号", 12), ("姓名", 9), ("单位", 12), ("可考评的社区", 30)],
-        [
-            [
-                a.id,
-                a.name,
-                a.org,
-                "全部社区" if a.communities == "all" else "、".join(communities.get(c, c) for c in a.communities),
-            ]
-            for a in assessors
-        ],
-    )
+    _choices_table(ws, 11, [("档次", 8), ("英文编号", 10), ("适用的事件类型", 30)], scale_rows)
+    assessors = _assessors_table(ws, 15, org)
     for gap in ("E", "J", "N"):
         ws.column_dimensions[gap].width = 3
-    ws.row_dimensions[2].height = 30
     _protect(ws)
     _print_setup(ws, None)
     return {
-        "levels": span(1, len(levels)),
-        "levels_required": span(2, len(required)),
-        "kinds": span(6, len(kinds)),
-        "scales": span(11, len(scale_rows)),
-        "assessors": span(15, len(assessors)),
+        "levels": _choices_span(1, len(levels)),
+        "levels_required": _choices_span(2, len(required)),
+        "kinds": _choices_span(6, len(kinds)),
+        "scales": _choices_span(11, len(scale_rows)),
+        "assessors": assessors,
         "workers": f"'{SHEET_RECORDS}'!$A${FIRST_ROW}:$A${FIRST_ROW + max(workers, 1) - 1}",
     }
 
@@ -762,8 +799,6 @@ def _guide_sheet(
     events: int,
     results: str | None,
 ) -> None:
-    ws.column_dimensions["A"].width = 16
-    ws.column_dimensions["B"].width = 96
     parts = [
         f"{rubric.item_by_id[i].fields[t.part or '']} ≤ {rubric.item_by_id[i].fields[t.whole or '']}"
         for i in rubric.item_by_id
@@ -838,6 +873,13 @@ def _guide_sheet(
         ("section", "注意", ""),
         *[("step", "•", text) for text in notes],
     ]
+    _guide_rows(ws, rows)
+
+
+def _guide_rows(ws: Worksheet, rows: list[tuple[str, str, str]]) -> None:
+    """The 说明 sheet: (kind, label, text) rows, kind one of title, meta, gap, section, item or step."""
+    ws.column_dimensions["A"].width = 16
+    ws.column_dimensions["B"].width = 96
     for number, (kind, label, text) in enumerate(rows, 1):
         a, b = ws.cell(number, 1), ws.cell(number, 2)
         _set(a, label or None)
@@ -942,7 +984,7 @@ def to_excel(column: Column, value: Any, rubric: Rubric, kind_value: Any = None)
 
 
 _DATE_TEXT = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
-_NUMBER_TEXT = re.compile(r"[-+]?\d+(\.\d+)?")
+_NUMBER_TEXT = re.compile(r"[-+]?[0-9]{1,30}(\.[0-9]{1,30})?")  # longer is no count or score: left as text
 
 
 def from_excel(column: Column, value: Any, rubric: Rubric, kind_value: Any = None) -> Any:
@@ -953,7 +995,7 @@ def from_excel(column: Column, value: Any, rubric: Rubric, kind_value: Any = Non
         value = value.strip()
     if column.kind == "date":
         return _date_value(value)
-    if column.kind == "count":
+    if column.kind in ("count", "score"):
         return _number_value(value)
     if column.kind == "amount":
         if isinstance(value, str):
@@ -995,15 +1037,20 @@ def _date_value(value: Any) -> Any:
 
 
 def _number_value(value: Any) -> Any:
-    """A number typed in a cell (or as text) as YAML would read it: int when whole, else Decimal."""
+    """A number typed in a cell (or as text) as YAML would read it: int when whole, else Decimal.
+
+    Text is read after NFKC, so what a Chinese input method types in full-width mode (“８８．５”, “－３”)
+    is the number it shows; any other text (“八十八”, “88,5”, digits of other scripts) is left as it is, for
+    validation to refuse.
+    """
     if isinstance(value, (bool, int)):
         return value
     if isinstance(value, float):
         number = Decimal(repr(value))
     elif isinstance(value, Decimal):
         number = value
-    elif isinstance(value, str) and _NUMBER_TEXT.fullmatch(value):
-        number = Decimal(value)
+    elif isinstance(value, str) and _NUMBER_TEXT.fullmatch(text := unicodedata.normalize("NFKC", value).strip()):
+        number = Decimal(text)
     elif isinstance(value, datetime):
         return value.date().isoformat()
     else:
@@ -1091,11 +1138,13 @@ OURS = "请使用 gridscore export 生成、用 Excel 或 WPS 填好后保存为
 
 @dataclass(frozen=True)
 class _Workbook:
-    """What import reads from a workbook: its month and the two sheets it fills."""
+    """What import reads from a workbook: its period and the sheets it fills, by name.
 
-    month: Month
-    records: _Sheet
-    events: _Sheet
+    A month's workbook fills 考评记录 and 事件; a year's (its 说明 names a 考评年度) fills 年度评议.
+    """
+
+    period: Month | Year
+    sheets: dict[str, _Sheet]
     problems: list[CellProblem]
 
 
@@ -1123,10 +1172,9 @@ def _read_workbook(path: Path, label: str) -> _Workbook:
             raise _refused(label, f"无法读取（{type(error).__name__}）：{OURS}") from None
         try:
             problems: list[CellProblem] = []
-            month = _workbook_period(wb, label)
-            records = _read_sheet(wb, SHEET_RECORDS, label, problems)
-            events = _read_sheet(wb, SHEET_EVENTS, label, problems)
-            return _Workbook(month, records, events, problems)
+            period = _workbook_period(wb, label)
+            names = (SHEET_REVIEWS,) if isinstance(period, Year) else (SHEET_RECORDS, SHEET_EVENTS)
+            return _Workbook(period, {name: _read_sheet(wb, name, label, problems) for name in names}, problems)
         finally:
             wb.close()
 
@@ -1198,10 +1246,16 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _workbook_period(wb: Any, label: str) -> Month:
+def _workbook_period(wb: Any, label: str) -> Month | Year:
+    """The month the workbook was exported for, or the year of an annual review workbook."""
     if SHEET_GUIDE in wb.sheetnames:
         for number, values in _rows(wb, SHEET_GUIDE, label):
             if number > 40:
+                break
+            if _value(values, 1) == YEAR_LABEL:
+                text = str(_value(values, 2)).strip()
+                if re.fullmatch(r"[0-9]{4}", text):
+                    return Year(int(text))
                 break
             if _value(values, 1) == PERIOD_LABEL:
                 value = _value(values, 2)
@@ -1211,7 +1265,7 @@ def _workbook_period(wb: Any, label: str) -> Month:
                     return coerce_month(str(value).strip())
                 except ValueError:
                     break
-    raise _refused(label, f"在“{SHEET_GUIDE}”表中找不到考评月份：{OURS}，不要修改“说明”表")
+    raise _refused(label, f"在“{SHEET_GUIDE}”表中找不到考评月份（或考评年度）：{OURS}，不要修改“说明”表")
 
 
 # --- import: building the records -------------------------------------------------------------
@@ -1235,19 +1289,29 @@ class _Planned:
 
 @dataclass(frozen=True)
 class ImportSummary:
-    month: Month
+    period: Month | Year
     created: list[Path]
     updated: list[Path]
     unchanged: int
-    kept: list[str]  # workers whose row was blank although a record exists
+    kept: list[str]  # workers whose row was blank although a file exists
     unrelated: int  # problems elsewhere in the repository, not caused by this import
+
+    @property
+    def noun(self) -> str:
+        """What the files written are called: 考评记录 (a month), 年度评议 (a year)."""
+        return "年度评议" if isinstance(self.period, Year) else "考评记录"
 
 
 def import_workbook(root: Path, source: Path, label: str | None = None) -> ImportSummary:
     """Read ``source``, validate everything as ``check`` does, then write every changed record (or nothing)."""
     label = label or source.name
     workbook = _read_workbook(source, label)
-    month, records, events, sheet_problems = workbook.month, workbook.records, workbook.events, workbook.problems
+    if isinstance(workbook.period, Year):
+        from .excel_annual import import_reviews  # the annual sheet is built on this module
+
+        return import_reviews(root, workbook, label)
+    month, sheet_problems = workbook.period, workbook.problems
+    records, events = workbook.sheets[SHEET_RECORDS], workbook.sheets[SHEET_EVENTS]
     base = load_repository(root)
     org, rubric = _setup(base, month)
     active = {w.id: w for w in org.workers if w.active_in(month)}
@@ -1279,7 +1343,7 @@ def import_workbook(root: Path, source: Path, label: str | None = None) -> Impor
         else:
             event_rows.setdefault(str(worker_id).strip(), []).append(row)
 
-    existing = _read_existing(root, month, list(active.values()))
+    existing = _read_existing(root, _month_folder(root, month), list(active.values()))
     planned: list[_Planned] = []
     kept: list[str] = []
     for worker_id in sorted(set(rows) | set(event_rows)):
@@ -1294,11 +1358,27 @@ def import_workbook(root: Path, source: Path, label: str | None = None) -> Impor
         elif plan.text != plan.original:
             planned.append(plan)
 
-    after, unrelated = _validate_planned(base, planned, month)
     headers = {
         SHEET_RECORDS: _headers(record_cols.values(), rubric),
         SHEET_EVENTS: _headers(event_cols.values(), rubric),
     }
+    created, updated, unrelated = _write_all(root, label, base, planned, sheet_problems, headers)
+    return ImportSummary(month, created, updated, len(existing) - len(updated), sorted(kept), unrelated)
+
+
+def _write_all(
+    root: Path,
+    label: str,
+    base: Repository,
+    planned: list[_Planned],
+    sheet_problems: list[CellProblem],
+    headers: dict[str, dict[str, str]],
+) -> tuple[list[Path], list[Path], int]:
+    """Validate ``planned`` in ``base``, then write it all, or raise ``ImportRefused`` and write nothing.
+
+    Returns the files created, those updated, and how many problems elsewhere the import did not cause.
+    """
+    after, unrelated = _validate_planned(base, planned)
     lines = _locate(label, sheet_problems, planned, after, headers)
     lines += [f"{plan.shown}: 不能写入：{reason}" for plan in planned if (reason := unsafe_target(root, plan.path))]
     if lines:
@@ -1308,7 +1388,7 @@ def import_workbook(root: Path, source: Path, label: str | None = None) -> Impor
     for plan in planned:
         (updated if plan.original is not None else created).append(plan.path)
         write_replacing(plan.path, plan.text.encode("utf-8"))
-    return ImportSummary(month, created, updated, len(existing) - len(updated), sorted(kept), unrelated)
+    return created, updated, unrelated
 
 
 def _check_keys(sheet: _Sheet, known: dict[str, Column], rubric: Rubric, problems: list[CellProblem]) -> None:
@@ -1627,17 +1707,18 @@ def _all_problems(repo: Repository) -> tuple[list[Problem], Dataset | None]:
     return checked.problems, checked.dataset
 
 
-def _validate_planned(base: Repository, planned: list[_Planned], month: Month) -> tuple[list[Problem], int]:
+def _validate_planned(base: Repository, planned: list[_Planned]) -> tuple[list[Problem], int]:
     """Problems the import would cause (in the files it writes, or new elsewhere), and how many others exist."""
     before, _ = _all_problems(base)
     paths = {plan.shown for plan in planned}
     after_repo = replace(
         base,
         records=[r for r in base.records if r.doc.path not in paths],
+        annual=[a for a in base.annual if a.doc.path not in paths],
         problems=[p for p in base.problems if p.path not in paths],
     )
     for plan in planned:
-        plan.doc = _load_record(after_repo, plan, month)
+        plan.doc = _load_record(after_repo, plan)
     after, _ = _all_problems(after_repo)
     known = set(before)
     caused = [p for p in after if p.path in paths or p not in known]
@@ -1645,8 +1726,8 @@ def _validate_planned(base: Repository, planned: list[_Planned], month: Month) -
     return caused, unrelated
 
 
-def _load_record(repo: Repository, plan: _Planned, month: Month) -> Document | None:
-    """Read a planned record exactly as ``load`` reads a record file."""
+def _load_record(repo: Repository, plan: _Planned) -> Document | None:
+    """Read a planned record (or review) exactly as ``load`` reads its file."""
     doc = load_data_file(repo, plan.path, plan.text.encode("utf-8"))
     if doc is not None:
         plan.lines = {loc: doc.line_of(loc) for loc in plan.cells}

@@ -406,4 +406,8 @@ def test_a_workbook_that_is_not_one_of_ours(sample: Path, tmp_path: Path) -> Non
     assert "考评月份" in result.err
     missing = cli(sample, "import", str(tmp_path / "missing.xlsx"))
     assert missing.code == 1 and "找不到文件" in missing.err
-    assert cli(sample, "export", "2026", str(tmp_path / "y.xlsx")).code == 1
+    nothing = cli(sample, "export", "2024", str(tmp_path / "y.xlsx"))
+    assert nothing.lines == [
+        "错误：2024 年还没有任何月度考评记录，无从导出年度评议（年度评议只为当年参加过考评的网格员填写）"
+    ]
+    assert nothing.code == 1 and not (tmp_path / "y.xlsx").exists()

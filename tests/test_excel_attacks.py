@@ -589,3 +589,35 @@ def test_export_does_not_write_through_a_link(sample: Path, tmp_path: Path) -> N
     assert result.lines == [f"错误：导出文件 {link} 是符号链接，不能写入：请换一个文件名，或先删除这个链接"]
     assert victim.read_bytes() == b"keep me"
     assert link.is_symlink()
+
+
+# --- numbers typed as text ---------------------------------------------------------------------
+
+
+def test_a_number_too_long_for_any_count_is_refused_not_a_crash(sample: Path) -> None:
+    """5,000 digits once went through to the YAML writer, which cannot print such an int (exit 2)."""
+    workbook = export(sample)
+    wb = load_workbook(workbook)
+    records = Sheet(wb["考评记录"])
+    records.cell("wg-0304", "metrics.publicity.tasks_assigned").value = "9" * 5000
+    wb.save(workbook)
+    assert refused(sample, workbook) == [
+        f"{workbook} {records.ref('wg-0304', 'metrics.publicity.tasks_assigned')}: "
+        f"“布置的宣传任务数”应为整数，实际为 “{'9' * 40}…”（数字不要加引号）",
+        SUMMARY,
+    ]
+
+
+def test_full_width_digits_in_a_count_are_the_number_they_show(sample: Path) -> None:
+    """As in the annual score: ``１０`` typed in full-width mode is 10; ``１０．５`` is 10.5, which is no count."""
+    workbook = export(sample)
+    wb = load_workbook(workbook)
+    records = Sheet(wb["考评记录"])
+    records.cell("wg-0304", "metrics.info_collection.entries").value = "４２０"
+    records.cell("wg-0305", "metrics.publicity.key_people").value = "３０．５"
+    wb.save(workbook)
+    assert refused(sample, workbook) == [
+        f"{workbook} {records.ref('wg-0305', 'metrics.publicity.key_people')}: "
+        "“网格内重点人群人数”应为整数，实际为 30.5（请填写整数，不要带小数点）",
+        SUMMARY,
+    ]
