@@ -23,9 +23,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from . import diff_sections as sections
+from . import seal_history
 from .diff_compare import TRACKED, compare, load_side
 from .diff_render import Report
-from .errors import GridscoreError, Problem, UsageError
+from .errors import GridscoreError, UsageError
 from .fsguard import write_replacing
 
 # --- reading a revision ---------------------------------------------------------------

@@ -9,7 +9,6 @@ from .diff_compare import PeriodChange, Side, load_side, mixed_tree, period_key
 from .diff_records import FileChange, record_changes, shown_value
 from .diff_render import MARKER, Block, Group, Part, code, escape, fenced, table, value
 from .diff_rubric import read_rubric, rubric_changes, rubric_outline
-from .errors import Problem
 from .periods import Month, Period, Year
 from .seal import differences, pending_corrections
 
