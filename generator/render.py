@@ -299,7 +299,8 @@ def trend_svg(points: list[TrendPoint], title: str) -> str:
     for i, p in enumerate(points):
         last = i == len(points) - 1
         if (i % step == 0 and (last or len(points) - 1 - i >= step)) or last:
-            parts.append(f'<text x="{x(i):.1f}" y="{height - 12}" text-anchor="middle">{p.month}</text>')
+            anchor = "end" if last and len(points) > 1 else "middle"  # the last label would run past the edge
+            parts.append(f'<text x="{x(i):.1f}" y="{height - 12}" text-anchor="{anchor}">{p.month}</text>')
     parts.append("</svg>")
     return "".join(parts)
 

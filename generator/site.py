@@ -374,8 +374,9 @@ class SiteGatherer:
             provisional=not self.sealed(result.month),
         )
 
-    def worker_sanctions(self, worker_id: str) -> list[Sanction]:
-        return [s for s in self.sanctions if s.worker_id == worker_id]
+    def worker_sanctions(self, worker_id: str) -> list[tuple[Sanction, str]]:
+        """A worker's sanctions, each with its period as shown (暂定 while the period is not sealed)."""
+        return [(s, self.tagged(str(s.period), s.period)) for s in self.sanctions if s.worker_id == worker_id]
 
 
 def _intervention_category(rubric: Rubric) -> str:
@@ -607,7 +608,7 @@ def gather_site(dataset: Dataset, results: Results, audience: Audience, build_da
             "sanctions.md.j2",
             "惩处与约谈清单",
             sanctions=[
-                (s, g.ref(dataset.workers[s.worker_id]))
+                (s, g.ref(dataset.workers[s.worker_id]), g.tagged(str(s.period), s.period))
                 for s in sorted(g.sanctions, key=lambda s: (str(s.period), s.worker_id), reverse=True)
             ],
         )

@@ -112,6 +112,13 @@ def test_worker_pages_mark_the_provisional_rows(sample_sites: dict[str, Path]) -
     assert "暂定" not in text and "尚未封存" not in text and "<summary>" in text
 
 
+def test_internal_sanctions_of_an_open_month_are_marked(sample_sites: dict[str, Path]) -> None:
+    text = article(sample_sites["internal"], "internal/sanctions")
+    periods = set(re.findall(r"<td>(20\d\d-\d\d(?:（暂定）)?)</td>", text))
+    assert "2026-10（暂定）" in periods and "2026-09" in periods
+    assert not {p for p in periods if p.endswith("（暂定）")} - {"2026-10（暂定）"}
+
+
 def test_open_data_says_which_periods_are_sealed(sample_sites: dict[str, Path]) -> None:
     site = sample_sites["public"]
     monthly = list(csv.DictReader(io.StringIO((site / "data/monthly.csv").read_text(encoding="utf-8-sig"))))
