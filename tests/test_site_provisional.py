@@ -241,7 +241,9 @@ def test_commendations_are_listed_only_for_months_with_a_notice(sample_sites: di
     dataset = load_dataset(PROJECT)
     results = Results(dataset)
     noticed = {
-        n.notice.period for n in dataset.notices if n.notice.kind == "commendation" and isinstance(n.notice.period, Month)
+        n.notice.period
+        for n in dataset.notices
+        if n.notice.kind == "commendation" and isinstance(n.notice.period, Month)
     }
     assert noticed == {Month(2026, 3), Month(2026, 9)}
     without = [m for m in (Month(2026, 10), Month(2026, 8)) if results.commendation(m).excellent]
