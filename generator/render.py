@@ -289,14 +289,18 @@ def trend_svg(points: list[TrendPoint], title: str) -> str:
     parts.append(f'<path d="{path}" fill="none" stroke="#c62828" stroke-width="2"/>')
     for i, p in enumerate(points):
         colour = "#c62828" if p.grade_id == "excellent" else ("#616161" if p.grade_id == "fail" else "#ef9a9a")
+        # A provisional month is a hollow point: its result may still change before the seal.
+        paint = f'fill="#ffffff" stroke="{colour}" stroke-width="2"' if p.provisional else f'fill="{colour}"'
+        tag = "（暂定）" if p.provisional else ""
         parts.append(
-            f'<circle cx="{x(i):.1f}" cy="{y(p.total):.1f}" r="3.5" fill="{colour}"><title>{p.month}：{fmt(p.total)} 分</title></circle>'
+            f'<circle cx="{x(i):.1f}" cy="{y(p.total):.1f}" r="3.5" {paint}><title>{p.month}：{fmt(p.total)} 分{tag}</title></circle>'
         )
     step = max(1, len(points) // 8)
     for i, p in enumerate(points):
         last = i == len(points) - 1
         if (i % step == 0 and (last or len(points) - 1 - i >= step)) or last:
-            parts.append(f'<text x="{x(i):.1f}" y="{height - 12}" text-anchor="middle">{p.month}</text>')
+            anchor = "end" if last and len(points) > 1 else "middle"  # the last label would run past the edge
+            parts.append(f'<text x="{x(i):.1f}" y="{height - 12}" text-anchor="{anchor}">{p.month}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
@@ -305,7 +309,12 @@ def trend_svg(points: list[TrendPoint], title: str) -> str:
 
 
 def data_files(site: Site, results: Results) -> dict[str, bytes]:
-    """CSV (with a BOM, so Excel and WPS read UTF-8) and JSON of every result, names as the audience may see them."""
+    """CSV (with a BOM, so Excel and WPS read UTF-8) and JSON of every result, names as the audience may see them.
+
+    Every period says whether it is sealed (``sealed`` in the JSON, a ``sealed`` column in the CSV: false is
+    暂定). The public data of an unsealed year carries no annual grade and no honors (null: 年度评选进行中),
+    as the public pages name nobody before the year is sealed.
+    """
     names = _visible_names(site)
     monthly = []
     for month in sorted(results.dataset.entries):
@@ -315,9 +324,13 @@ def data_files(site: Site, results: Results) -> dict[str, bytes]:
         monthly.append(document)
     annual = []
     for year in results.dataset.years():
-        document = annual_json(results.year(year), is_sealed(results.dataset, Year(year)))
+        sealed = is_sealed(results.dataset, Year(year))
+        document = annual_json(results.year(year), sealed)
         for row in document["results"]:
             row["name"] = names[row["worker"]]
+            if site.audience == "public" and not sealed:
+                row["grade"] = None
+                row["honors"] = None
         annual.append(document)
     files = {
         "data/results.json": (
@@ -346,6 +359,7 @@ def _monthly_rows(documents: list[dict[str, Any]]) -> list[list[str]]:
     )
     header = [
         "period",
+        "sealed",
         "rubric",
         "worker",
         "name",
@@ -366,6 +380,7 @@ def _monthly_rows(documents: list[dict[str, Any]]) -> list[list[str]]:
             rows.append(
                 [
                     document["period"],
+                    _flag(document["sealed"]),
                     document["rubric"],
                     r["worker"],
                     r["name"],
@@ -378,7 +393,7 @@ def _monthly_rows(documents: list[dict[str, Any]]) -> list[list[str]]:
                     *[r["items"].get(i, "") for i in items],
                     r["bonus"],
                     r["deductions"],
-                    "true" if r["vetoed"] else "false",
+                    _flag(r["vetoed"]),
                 ]
             )
     return rows
@@ -398,6 +413,7 @@ def _annual_rows(documents: list[dict[str, Any]]) -> list[list[str]]:
     rows = [
         [
             "year",
+            "sealed",
             "rubric",
             "worker",
             "name",
@@ -417,6 +433,7 @@ def _annual_rows(documents: list[dict[str, Any]]) -> list[list[str]]:
             rows.append(
                 [
                     document["period"],
+                    _flag(document["sealed"]),
                     document["rubric"],
                     r["worker"],
                     r["name"],
@@ -425,13 +442,17 @@ def _annual_rows(documents: list[dict[str, Any]]) -> list[list[str]]:
                     r["monthly_mean"],
                     r["review_score"] or "",
                     r["total"],
-                    r["grade"],
+                    r["grade"] or "",
                     str(r["rank"]),
-                    "、".join(r["honors"]),
-                    "true" if r["vetoed"] else "false",
+                    "、".join(r["honors"] or []),
+                    _flag(r["vetoed"]),
                 ]
             )
     return rows
+
+
+def _flag(value: bool) -> str:
+    return "true" if value else "false"
 
 
 # A cell starting with one of these is a formula to Excel and WPS ("=HYPERLINK(…)", "@SUM(…)").

@@ -29,6 +29,7 @@ from .numbers import exact, fmt, fmt_cents, fmt_plain
 from .objections import statement_for
 from .periods import Month, Year
 from .privacy import mask_name
+from .report import is_sealed
 from .results import Results, Sanction
 from .rubric import Rubric
 from .score import MonthlyResult
@@ -37,6 +38,10 @@ from .validate import Dataset
 Audience = Literal["public", "internal"]
 AUDIENCES: tuple[Audience, ...] = ("public", "internal")
 INTERNAL_NOTICE_KINDS = {"criticism"}
+# Beside every unsealed month or year in titles, navigation and lists (PRODUCT.md §5: provisional is never final).
+PROVISIONAL_TAG = "（暂定）"
+# Beside a year whose honors the public build does not name yet.
+IN_PROGRESS_TAG = "（评选进行中）"
 
 
 @dataclass(frozen=True)
@@ -119,6 +124,7 @@ class MonthDetail:
     vetoed: bool
     notes: str | None
     assessed: str
+    provisional: bool
 
 
 @dataclass(frozen=True)
@@ -126,6 +132,18 @@ class TrendPoint:
     month: str
     total: Fraction
     grade_id: str
+    provisional: bool = False
+
+
+@dataclass(frozen=True)
+class WorkerYear:
+    """One year on a worker's page: grade and honors only where this audience may see them."""
+
+    year: int
+    result: AnnualResult
+    honors: list[str]
+    provisional: bool
+    decided: bool  # the grade and honors are shown: the year is sealed, or the internal build
 
 
 @dataclass(frozen=True)
@@ -190,6 +208,20 @@ class SiteGatherer:
 
     # --- shared pieces --------------------------------------------------------
 
+    def sealed(self, period: Month | Year) -> bool:
+        return is_sealed(self.dataset, period)
+
+    def honors_decided(self, year: int) -> bool:
+        """Whether a year's honors and annual grades are shown: the public reads them only once the year is sealed."""
+        return self.internal or self.sealed(Year(year))
+
+    def sealed_months(self, year: int) -> int:
+        return sum(1 for month in Year(year).months() if self.sealed(month))
+
+    def tagged(self, label: str, period: Month | Year) -> str:
+        """A period's label as lists and titles show it: ``2026年10月（暂定）`` while it is not sealed."""
+        return label if self.sealed(period) else label + PROVISIONAL_TAG
+
     def name(self, worker: Worker) -> str:
         return worker.name if self.internal or worker.publish_name else mask_name(worker.name)
 
@@ -253,7 +285,9 @@ class SiteGatherer:
         ]
 
     def year_rows(self, summary: AnnualSummary) -> list[YearRow]:
+        """A year's ranking; annual grades and honors are left out while the public may not see them."""
         intervention = _intervention_category(summary.rubric)
+        decided = self.honors_decided(summary.year)
         return [
             YearRow(
                 rank=r.rank,
@@ -263,9 +297,9 @@ class SiteGatherer:
                 monthly_mean=fmt(r.monthly_mean),
                 review=fmt(r.review_score) if r.review_score is not None else None,
                 total=fmt(r.total),
-                grade=r.grade.name,
-                grade_id=r.grade.id,
-                honors=[h.name for h in r.honors],
+                grade=r.grade.name if decided else "",
+                grade_id=r.grade.id if decided else "",
+                honors=[h.name for h in r.honors] if decided else [],
                 vetoed=r.vetoed,
                 intervention_mean=fmt(r.category_means.get(intervention, Fraction(0))),
             )
@@ -338,10 +372,12 @@ class SiteGatherer:
             assessed=f"{assessor.name}（{assessor.org}），{record.assessed_on}"
             if self.internal
             else str(record.assessed_on),
+            provisional=not self.sealed(result.month),
         )
 
-    def worker_sanctions(self, worker_id: str) -> list[Sanction]:
-        return [s for s in self.sanctions if s.worker_id == worker_id]
+    def worker_sanctions(self, worker_id: str) -> list[tuple[Sanction, str]]:
+        """A worker's sanctions, each with its period as shown (暂定 while the period is not sealed)."""
+        return [(s, self.tagged(str(s.period), s.period)) for s in self.sanctions if s.worker_id == worker_id]
 
 
 def _intervention_category(rubric: Rubric) -> str:
@@ -369,7 +405,7 @@ def gather_site(dataset: Dataset, results: Results, audience: Audience, build_da
     months = list(reversed(dataset.months()))
     years = list(reversed(dataset.years()))
     summaries = {year: results.year(year) for year in years}
-    honor_lists = {year: _honor_lists(g, summaries[year]) for year in years}
+    year_honors = {year: _year_honors(g, summaries[year]) for year in years}
     notices = g.visible_notices()
     common = {"audience": audience, "unit": org.unit, "build_date": build_date}
 
@@ -385,15 +421,25 @@ def gather_site(dataset: Dataset, results: Results, audience: Audience, build_da
         site.pages.append(Page(path, template, title, {**common, **context}, in_search, fragment, lazy))
 
     latest = months[0] if months else None
+    # The headline is the latest sealed month; months after it are still provisional and only linked.
+    headline = next((m for m in months if g.sealed(m)), None)
+    # The latest year, and back to the latest year whose honors are decided (a year in progress names nobody).
+    home_years = []
+    for year in years:
+        home_years.append(year_honors[year])
+        if year_honors[year].decided:
+            break
     add(
         "index.md",
         "home.md.j2",
         "首页",
-        latest=latest,
-        latest_rows=g.month_rows(latest)[:10] if latest else [],
-        latest_count=len(results.month(latest)) if latest else 0,
-        latest_year=years[0] if years else None,
-        honors=honor_lists[years[0]] if years else [],
+        headline=headline,
+        headline_rows=g.month_rows(headline)[:10] if headline else [],
+        headline_count=len(results.month(headline)) if headline else 0,
+        provisional_months=[
+            PeriodLink(m.label, f"rankings/{m}.md") for m in months if headline is None or m > headline
+        ],
+        years=home_years,
         notices=[g.notice_ref(n) for n in reversed(notices)][:5],
         communities=[c.name for c in org.communities],
         workers=sum(1 for w in org.workers if latest and w.active_in(latest)),
@@ -402,29 +448,32 @@ def gather_site(dataset: Dataset, results: Results, audience: Audience, build_da
 
     # rankings
     ranking_nav: list[Any] = [{"排行榜说明": "rankings/index.md"}]
+    ranking_years = []
     for year in years:
         summary = summaries[year]
         add(
             f"rankings/{year}.md",
             "ranking_year.md.j2",
-            f"{year}年度排行榜",
+            g.tagged(f"{year}年度排行榜", Year(year)),
             fragment="ranking_year.html.j2",
             year=year,
             summary=summary,
             rows=g.year_rows(summary),
-            rubric_title=summary.rubric.title,
+            rubric=summary.rubric,
             rubric_page=g.rubric_page(summary.rubric),
             quota_text=_quota_text(summary),
             seal=_seal_status(g, str(year)),
+            progress=year_honors[year],
         )
-        year_nav: list[Any] = [{f"{year}年度": f"rankings/{year}.md"}]
+        year_nav: list[Any] = [{g.tagged(f"{year}年度", Year(year)): f"rankings/{year}.md"}]
+        month_links = [PeriodLink(g.tagged(f"{year}年度排行榜", Year(year)), f"rankings/{year}.md")]
         for month in [m for m in months if m.year == year]:
             rubric = dataset.rubric_for(month)
             assert rubric is not None
             add(
                 f"rankings/{month}.md",
                 "ranking_month.md.j2",
-                f"{month.label}排行榜",
+                g.tagged(f"{month.label}排行榜", month),
                 fragment="ranking_month.html.j2",
                 month=month,
                 rows=g.month_rows(month),
@@ -434,34 +483,31 @@ def gather_site(dataset: Dataset, results: Results, audience: Audience, build_da
                 grade_counts=_grade_counts(results.month(month), rubric),
                 seal=_seal_status(g, str(month)),
             )
-            year_nav.append({f"{month.month}月": f"rankings/{month}.md"})
+            year_nav.append({g.tagged(f"{month.month}月", month): f"rankings/{month}.md"})
+            month_links.append(PeriodLink(g.tagged(month.label, month), f"rankings/{month}.md"))
         ranking_nav.append({f"{year}年": year_nav})
-    add(
-        "rankings/index.md",
-        "rankings_index.md.j2",
-        "排行榜",
-        years=[(year, [m for m in months if m.year == year]) for year in years],
-    )
+        ranking_years.append((year, month_links))
+    add("rankings/index.md", "rankings_index.md.j2", "排行榜", years=ranking_years)
 
     # honor rolls
     honors_nav: list[Any] = [{"光荣榜": "honors/index.md"}]
     for year in years:
+        honors = year_honors[year]
         add(
             f"honors/{year}.md",
             "honors_year.md.j2",
-            f"{year}年度光荣榜",
-            year=year,
-            lists=honor_lists[year],
+            f"{year}年度光荣榜{honors.tag}",
+            honors=honors,
             quota_text=_quota_text(summaries[year]),
         )
-        honors_nav.append({f"{year}年度": f"honors/{year}.md"})
+        honors_nav.append({f"{year}年度{honors.tag}": f"honors/{year}.md"})
     add(
         "honors/index.md",
         "honors_index.md.j2",
         "光荣榜",
-        years=[(year, honor_lists[year]) for year in years],
-        commendations=_recent_commendations(results, months, 3),
-        g=g,
+        years=[year_honors[year] for year in years],
+        rules=year_honors[years[0]].rules if years else [],
+        commendations=_issued_commendations(g, notices, 3),
     )
 
     # notices
@@ -513,10 +559,23 @@ def gather_site(dataset: Dataset, results: Results, audience: Audience, build_da
     def worker_context(worker: Worker) -> dict[str, Any]:
         month_results = results.worker_months(worker.id)
         year_results = results.worker_years(worker.id)
+        years_shown = [
+            WorkerYear(
+                y,
+                r,
+                [h.name for h in r.honors] if g.honors_decided(y) else [],
+                provisional=not g.sealed(Year(y)),
+                decided=g.honors_decided(y),
+            )
+            for y, r in reversed(year_results)
+        ]
+        provisional = [f"{y.year}年度" for y in years_shown if y.provisional]
+        provisional += [r.month.label for r in reversed(month_results) if not g.sealed(r.month)]
         return {
-            "trend": [TrendPoint(str(r.month), r.total, r.grade.id) for r in month_results],
+            "trend": [TrendPoint(str(r.month), r.total, r.grade.id, not g.sealed(r.month)) for r in month_results],
             "details": [g.month_detail(r) for r in reversed(month_results)],
-            "years": [(y, r, [h.name for h in r.honors]) for y, r in reversed(year_results)],
+            "years": years_shown,
+            "provisional": provisional,
             "sanctions": g.worker_sanctions(worker.id),
         }
 
@@ -539,6 +598,7 @@ def gather_site(dataset: Dataset, results: Results, audience: Audience, build_da
         "开放数据",
         months=months,
         years=years,
+        rubric=in_force,
         items=[(i.id, i.name) for i in in_force.items],
         categories=[(c.id, c.name) for c in in_force.categories],
     )
@@ -549,7 +609,7 @@ def gather_site(dataset: Dataset, results: Results, audience: Audience, build_da
             "sanctions.md.j2",
             "惩处与约谈清单",
             sanctions=[
-                (s, g.ref(dataset.workers[s.worker_id]))
+                (s, g.ref(dataset.workers[s.worker_id]), g.tagged(str(s.period), s.period))
                 for s in sorted(g.sanctions, key=lambda s: (str(s.period), s.worker_id), reverse=True)
             ],
         )
@@ -602,15 +662,39 @@ def _seal_status(g: SiteGatherer, period: str) -> SealStatus:
     return SealStatus(seal_file.seal.sealed_on, corrections)
 
 
-def _recent_commendations(results: Results, months: list[Month], count: int) -> list[tuple[Month, Any]]:
-    """The latest ``count`` months (newest first) that had 优秀 workers, with their commendation."""
+@dataclass(frozen=True)
+class PeriodLink:
+    label: str
+    page: str
+
+
+@dataclass(frozen=True)
+class MonthCommendation:
+    """A month's 通报表扬 as the 光荣榜 lists it: the notice, and the names it publishes."""
+
+    label: str
+    notice: NoticeRef
+    excellent: NamedList
+    deeds: int
+
+
+def _issued_commendations(g: SiteGatherer, notices: list[NoticeFile], count: int) -> list[MonthCommendation]:
+    """The latest ``count`` months (newest first) for which a commendation notice was issued.
+
+    The names are the notice's own lists (computed from the sealed results), so the 光荣榜 and the
+    notice always agree; a month with 优秀 workers but no notice is not a 通报表扬.
+    """
+    issued: dict[Month, NoticeFile] = {}
+    for file in sorted(notices, key=lambda f: (f.notice.date, f.stem)):
+        period = file.notice.period
+        if file.notice.kind == "commendation" and isinstance(period, Month):
+            issued.setdefault(period, file)
     found = []
-    for month in months:
-        commendation = results.commendation(month)
-        if commendation.excellent:
-            found.append((month, commendation))
-            if len(found) == count:
-                break
+    for month in sorted(issued, reverse=True)[:count]:
+        file = issued[month]
+        excellent, *rest = _notice_lists(g, file) or [NamedList("", [])]
+        deeds = sum(len(named.deeds) for named in rest)
+        found.append(MonthCommendation(month.label, g.notice_ref(file), excellent, deeds))
     return found
 
 
@@ -646,6 +730,42 @@ class HonorList:
     name: str
     description: str
     entries: list[HonorEntry]
+
+
+@dataclass(frozen=True)
+class YearHonors:
+    """A year's 光荣榜: its honor lists once they may be shown, else how far the year has come."""
+
+    year: int
+    sealed: bool
+    decided: bool  # names are shown: the year is sealed, or the internal build (marked 暂定 until sealed)
+    sealed_months: int
+    months: int  # months in the year
+    rules: list[tuple[str, str]]  # the rubric's honors (name, description), 反诈能手 first
+    lists: list[HonorList]  # empty while not decided
+
+    @property
+    def names(self) -> list[str]:
+        return [name for name, _ in self.rules]
+
+    @property
+    def tag(self) -> str:
+        if self.sealed:
+            return ""
+        return PROVISIONAL_TAG if self.decided else IN_PROGRESS_TAG
+
+
+def _year_honors(g: SiteGatherer, summary: AnnualSummary) -> YearHonors:
+    decided = g.honors_decided(summary.year)
+    return YearHonors(
+        year=summary.year,
+        sealed=g.sealed(Year(summary.year)),
+        decided=decided,
+        sealed_months=g.sealed_months(summary.year),
+        months=len(Year(summary.year).months()),
+        rules=[(honor.name, honor.description or "") for honor in reversed(summary.rubric.honors)],
+        lists=_honor_lists(g, summary) if decided else [],
+    )
 
 
 def _honor_lists(g: SiteGatherer, summary: AnnualSummary) -> list[HonorList]:

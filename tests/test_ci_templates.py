@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 import shlex
+import subprocess
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -307,10 +309,28 @@ def test_review_fails_last_when_check_or_diff_failed() -> None:
 # ---------------------------------------------------------------- GitHub: pages.yml
 
 
+BEIJING = timezone(timedelta(hours=8))
+
+
+def assert_sets_beijing_today(line: str, where: str) -> None:
+    """``line`` sets GRIDSCORE_TODAY to today's date in Beijing (not the last commit's: a scheduled
+    build must see the publicity windows end). It is run here, in a shell, and compared."""
+    match = re.search(r'GRIDSCORE_TODAY="?\$\((date [^)]*)\)"?', line)
+    assert match, f"{where} does not set GRIDSCORE_TODAY from `date`: {line!r}"
+    before = datetime.now(BEIJING).date().isoformat()
+    shown = subprocess.run(["bash", "-c", match.group(1)], capture_output=True, text=True, check=True).stdout.strip()
+    after = datetime.now(BEIJING).date().isoformat()
+    assert shown in {before, after}, f"{where}: `{match.group(1)}` gives {shown}, not today in Beijing ({before})"
+
+
 def test_pages_builds_the_public_site_on_main_and_deploys_it() -> None:
     workflow = load(PAGES)
     on = triggers(workflow)
     assert on["push"] == {"branches": ["main"]} and "workflow_dispatch" in on
+    # also daily, shortly after midnight in Beijing (16:xx UTC), so 公示中 turns into 公示期满 on time
+    [schedule] = on["schedule"]
+    minute, hour, *every_day = schedule["cron"].split()
+    assert hour == "16" and 0 <= int(minute) < 60 and every_day == ["*", "*", "*"]
     assert workflow["permissions"] == {"contents": "read"}
     assert set(workflow["jobs"]) == {"build", "deploy"}
 
@@ -325,10 +345,12 @@ def test_pages_builds_the_public_site_on_main_and_deploys_it() -> None:
     assert upload["uses"] == "actions/upload-pages-artifact@v3"
     assert upload["with"]["path"] == site_dir == "_site"
 
-    epoch = [index for index, run in enumerate(runs) if "SOURCE_DATE_EPOCH" in run]
-    built = next(index for index, run in enumerate(runs) if "gridscore build" in run)
-    assert epoch and epoch[0] < built
-    assert "git log -1 --format=%ct" in runs[epoch[0]] and "$GITHUB_ENV" in runs[epoch[0]]
+    # one "today" for check and build, set before both: Beijing's date, not the last commit's
+    today = [index for index, run in enumerate(runs) if "GRIDSCORE_TODAY" in run]
+    checked = next(index for index, run in enumerate(runs) if "gridscore check" in run)
+    assert today and today[0] < checked
+    assert "$GITHUB_ENV" in runs[today[0]] and "SOURCE_DATE_EPOCH" not in "".join(runs)
+    assert_sets_beijing_today(runs[today[0]], "pages.yml")
 
     deploy = workflow["jobs"]["deploy"]
     assert deploy["needs"] == "build"
@@ -423,9 +445,13 @@ def test_gitlab_pages_publishes_the_public_build() -> None:
     [build] = [args for args in calls if args[0] == "build"]
     assert option_value(build, "--audience") in (None, "public")
     assert job["artifacts"]["paths"] == [option_value(build, "--site-dir")] == ["public"]
-    epoch = next(index for index, line in enumerate(job["script"]) if "SOURCE_DATE_EPOCH" in line)
-    assert "git log -1 --format=%ct" in job["script"][epoch]
-    assert epoch < next(index for index, line in enumerate(job["script"]) if invocations(line))
+    today = next(index for index, line in enumerate(job["script"]) if "GRIDSCORE_TODAY" in line)
+    assert today < next(index for index, line in enumerate(job["script"]) if invocations(line))
+    assert_sets_beijing_today(job["script"][today], ".gitlab-ci.yml pages")
+    assert "SOURCE_DATE_EPOCH" not in "".join(job["script"])
+    # a pipeline schedule is set up in GitLab's web page, not in the file: the file says how
+    text = GITLAB.read_text(encoding="utf-8")
+    assert "流水线计划" in text and "10 0 * * *" in text and "Beijing" in text
 
 
 # ---------------------------------------------------------------- PR / MR templates
