@@ -38,7 +38,7 @@ def problems(new: Side, history: list[str]) -> list[Part]:
         parts += [Block(["### ❌ 校验问题", "", intro, ""], 0), fenced([str(p) for p in new.problems])]
     if history:
         intro = "已封存的结果只能追加更正，不能删除或改写（`gridscore verify` 可逐个提交核对）："
-        parts += [Block(["### ❌ 封存文件被改写", "", intro, ""], 0), fenced([str(p) for p in history])]
+        parts += [Block(["### ❌ 封存文件被删除或改写", "", intro, ""], 0), fenced([str(p) for p in history])]
     return parts
 
 

@@ -820,13 +820,18 @@ def _notice_lists(g: SiteGatherer, file: NoticeFile) -> list[NamedList]:
                         (g.ref(r.entry.worker), f"{event.kind.name}（{event.event.date}）：{event.event.summary}")
                     )
         return [NamedList("通报批评对象", rows)]
-    seal_file = g.dataset.seals.get(str(period))
-    if seal_file is None:  # check refuses commendations and publicity of unsealed periods
-        return []
-    sealed = seal_file.seal.current()
-    workers = g.dataset.workers
     if notice.kind == "correction":
         return []
+    seal_file = g.dataset.seals.get(str(period))
+    if seal_file is not None:
+        sealed = seal_file.seal.current()
+    elif notice.kind == "publicity":  # a 公示 comes before the seal: its list is the proposed one (拟), marked so
+        from .seal import figures
+
+        sealed = figures(results, period)
+    else:  # check refuses a commendation of an unsealed period
+        return []
+    workers = g.dataset.workers
     if isinstance(period, Month):
         commendation = results.commendation(period)
         rubric = g.dataset.rubric_for(period)

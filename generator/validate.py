@@ -423,11 +423,15 @@ def notices_without_seals(dataset: Dataset) -> list[Problem]:
 
 
 def _check_notices_against_seals(notices: list[NoticeFile], seals: dict[str, SealFile]) -> list[Problem]:
-    """Names are published only from sealed results; corrections only correct sealed ones."""
+    """Commendations name people only from sealed results; corrections only correct sealed ones.
+
+    A 公示 (publicity) is what comes before the seal: results are put up for objections, and the
+    period is sealed once its 公示 has ended and every objection is settled (§2, §6).
+    """
     problems: list[Problem] = []
     for file in notices:
         notice = file.notice
-        if notice.kind not in ("commendation", "publicity", "correction"):
+        if notice.kind not in ("commendation", "correction"):
             continue
         if str(notice.period) not in seals:
             what = {"commendation": "通报表扬", "publicity": "公示", "correction": "更正"}[notice.kind]

@@ -133,7 +133,7 @@ def test_diff_exits_1_when_the_seal_history_is_rewritten(twice: Repo, monkeypatc
     assert run.code == 1
     lines = run.out.splitlines()
     assert lines[2].startswith("**❌ 校验未通过** · 改动 0 个文件")
-    at = lines.index("### ❌ 封存文件被改写")
+    at = lines.index("### ❌ 封存文件被删除或改写")
     assert lines[at + 4 : at + 7] == ["```text", str(rewritten), "```"]
 
 

@@ -196,6 +196,11 @@ def test_sealing_the_year_publishes_its_honors(tmp_path: Path) -> None:
     (root / "records/seals/2025.yaml").unlink()
     for notice in ("2026-01-12-publicity-2025", "2026-01-20-commendation-2025"):
         (root / f"records/notices/{notice}.yaml").unlink()
+    shutil.rmtree(root / "records/objections/2026-01-12-publicity-2025")  # the objections to that 公示
+    # sealing a year today needs an annual review of everyone assessed in it (§6), wg-0309 (left in September) too
+    (root / "records/2025/annual/chaoyang/wg-0309.yaml").write_text(
+        "worker: wg-0309\nyear: 2025\nreview_score: 80\nassessed_by: zz-li\nassessed_on: 2026-01-08\n", encoding="utf-8"
+    )
     holders = [r.worker for r in Results(load_dataset(root)).year(2025).results if r.honors]
     before = build(root, "public", tmp_path / "before")
     text = article(before, "honors/2025")

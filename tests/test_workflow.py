@@ -191,7 +191,7 @@ def test_diff_against_the_working_tree_reports_problems_and_sealed_periods(gitre
     run = gitrepo.run("diff", base)
     assert run.code == 1
     assert "**❌ 校验未通过**" in run.out
-    assert "records/seals/2026-03.yaml:8: 已封存的2026年3月结果有变化：w1（张三）" in run.out
+    assert "records/2026/03/c1/w1.yaml:1: 已封存的2026年3月结果有变化：w1（张三）" in run.out
     assert "- 2026-03：2 名网格员的已公布结果将改变（没有更正公告，合并前必须补上）" in run.out
     assert "`records/2026/03/c1/w1.yaml`" in run.out
     assert git(gitrepo.root, "status", "--porcelain").strip() == "M records/2026/03/c1/w1.yaml"
@@ -290,15 +290,17 @@ def test_codeowners_from_the_organization(repo: Repo) -> None:
 
 
 def test_diff_of_a_recorded_correction_says_so(gitrepo: Repo) -> None:
-    gitrepo.run("seal", "2026-03")
+    assert gitrepo.run("seal", "2026-03", "--today", "2026-04-07").code == 0
     base = commit(gitrepo, "封存")
     gitrepo.record("w1", "2026-03", metrics=metrics(method="fair"))
     gitrepo.write("records/notices/2026-04-20-correction-2026-03.yaml", CORRECTION)
     pending = gitrepo.run("diff", base)
-    assert pending.code == 0
+    assert pending.code == 1  # red until the PR carries the seal's amendment (§6)
     assert "有更正公告 2026-04-20-correction-2026-03，合并前请运行 gridscore seal 2026-03 记录原值与新值" in pending.out
-    gitrepo.run("seal", "2026-03")
+    assert "请运行 gridscore seal 2026-03 在封存文件中记录这次更正（原值与新值）" in pending.out
+    assert gitrepo.run("seal", "2026-03", "--today", "2026-04-21").code == 0
     recorded = gitrepo.run("diff", base)
+    assert recorded.code == 0, recorded.out
     assert "（已在封存文件中记录更正：2026-04-20-correction-2026-03）" in recorded.out
     assert "封存文件 `records/seals/2026-03.yaml` 有改动，请核对只在末尾追加了更正记录" in recorded.out
 
