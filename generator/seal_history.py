@@ -182,6 +182,8 @@ def _result_changes(old: list[Any], new: list[Any], *, upgrade: bool) -> list[st
         keys = list(entry) if upgrade else _keys(entry, other)
         for key in keys:
             was, now = entry.get(key, _ABSENT), other.get(key, _ABSENT)
+            if upgrade and was is None and now is _ABSENT:  # format 2 leaves out a field with no value
+                continue
             if not _same(was, now):
                 changes.append(f"{_name(entry)} 的 {key} {_show(was)} → {_show(now)}")
     if not changes and not upgrade:

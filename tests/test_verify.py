@@ -675,3 +675,12 @@ def test_an_upgrade_keeps_each_old_correction_notice_and_date() -> None:
     [violation] = compare(parent, {"2026-03.yaml": other.encode()}, "")
     assert violation.what == "改写了封存内容：新增了 format: 3（旧格式只能升级为 format: 2）"
     assert compare(parent, {"2026-03.yaml": SEAL_V1_UPGRADED.encode()}, "") == []
+
+
+def test_an_upgrade_may_leave_out_a_field_that_had_no_value() -> None:
+    """Format 2 writes no ``review_score`` for a worker without a review; format 1 wrote ``null``."""
+    v1 = 'period: 2025\nrubric: "2025"\nsealed_on: 2026-01-10\nresults:\n  - {worker: w9, total: "80.00", grade: "合格", rank: 1, review_score: %s}\n'
+    v2 = 'format: 2\nperiod: 2025\nrubric: "2025"\nsealed_on: 2026-01-10\nresults:\n  - {worker: w9, total: "80.00", grade: "合格", rank: 1, months_assessed: 9}\n'
+    assert compare({"2025.yaml": (v1 % "null").encode()}, {"2025.yaml": v2.encode()}, "") == []
+    [violation] = compare({"2025.yaml": (v1 % '"90.00"').encode()}, {"2025.yaml": v2.encode()}, "")
+    assert violation.what == '改写了封存内容：升级为第 2 版格式时，results 中 w9 的 review_score "90.00" → （无）'
