@@ -1,6 +1,6 @@
 """What a change does to every score: the Markdown report a reviewer reads on a PR.
 
-The base revision (and the head one, when given) is read with ``git archive``
+The base revision (and the head one, when given) is read with git's plumbing
 into a temporary folder, so the user's working tree and index are never
 touched. Both sides run through ``pipeline.check``; results are compared
 period by period only when both sides validated (a side that did not has no
@@ -11,12 +11,10 @@ comment's size, by ``diff_render``.
 
 from __future__ import annotations
 
-import io
 import os
 import shutil
 import stat
 import subprocess
-import tarfile
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,13 +26,14 @@ from .diff_compare import TRACKED, compare, load_side
 from .diff_render import Report
 from .errors import GridscoreError, UsageError
 from .fsguard import write_replacing
+from .yamlio import UNIT_MAX_BYTES
 
 # --- reading a revision ---------------------------------------------------------------
 
 
-def _git(root: Path, *args: str) -> bytes:
+def _git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
     try:
-        done = subprocess.run(["git", *args], cwd=root, capture_output=True, check=False)
+        done = subprocess.run(["git", *args], cwd=root, input=stdin, capture_output=True, check=False)
     except FileNotFoundError:
         raise GridscoreError("找不到 git 命令：gridscore diff 需要安装 git") from None
     if done.returncode != 0:
@@ -61,12 +60,56 @@ def revision_tree(root: Path, revision: str) -> Iterator[Path]:
     folder = Path(tempfile.mkdtemp(prefix="gridscore-diff-"))
     try:
         if wanted:
-            archive = _git(top, "archive", "--format=tar", commit, "--", *wanted)
-            with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-                tar.extractall(folder, filter="data")
+            _extract(top, commit, wanted, folder)
         yield folder / prefix if prefix else folder
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _extract(top: Path, commit: str, paths: list[str], folder: Path) -> None:
+    """Write the blobs under ``paths`` at ``commit`` into ``folder``, byte for byte.
+
+    Read with git's plumbing, not ``git archive``: the archive applies the tree's own
+    .gitattributes (``export-ignore`` hides a file, ``export-subst`` rewrites one), and a
+    link with an absolute target is refused by tarfile's filter. Here a link is written as the
+    link it is (gridscore never follows one: ``check`` reports it), a submodule as an empty
+    folder, and a file over the size limit as a sparse file of its size (refused by size, never read).
+    """
+    listing = _git(top, "ls-tree", "-r", "-z", "-l", "--full-tree", commit, "--", *paths)
+    blobs: list[tuple[Path, str, bool]] = []  # where, object id, whether it is a link's target
+    for entry in listing.split(b"\0"):
+        if not entry:
+            continue
+        info, _, name = entry.partition(b"\t")
+        mode, kind, oid, size = info.split()
+        relative = name.decode("utf-8", "surrogateescape")
+        target = folder / relative
+        if ".." in Path(relative).parts:
+            raise GridscoreError(f"版本中的路径不安全：{relative}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if kind == b"commit":
+            target.mkdir(exist_ok=True)
+        elif mode == b"120000":
+            blobs.append((target, oid.decode(), True))
+        elif int(size) > UNIT_MAX_BYTES:
+            with open(target, "wb") as handle:
+                handle.truncate(int(size))
+        else:
+            blobs.append((target, oid.decode(), False))
+    if not blobs:
+        return
+    stream = _git(top, "cat-file", "--batch", stdin="".join(f"{oid}\n" for _, oid, _ in blobs).encode())
+    position = 0
+    for target, _, link in blobs:
+        header_end = stream.index(b"\n", position)
+        size = int(stream[position:header_end].split()[2])
+        start = header_end + 1
+        content = stream[start : start + size]
+        if link:
+            target.symlink_to(content.decode("utf-8", "surrogateescape")[:4096] or "?")
+        else:
+            target.write_bytes(content)
+        position = start + size + 1
 
 
 # --- the report ---------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from pathlib import Path
 from .errors import GridscoreError, InvalidInput, one_line
 from .fsguard import unsafe_target, write_replacing
 from .load import Repository, load_repository
+from .validate import check_organization
 from .models import Assessor, Organization, Worker, valid_git_account, visible
 from .numbers import exact, fmt_plain
 from .periods import Month
@@ -57,6 +58,8 @@ def _organization(root: Path) -> tuple[Repository, Organization]:
     setup_problems = [
         p for p in repo.problems if not p.path.startswith("records/") or p.path == "records/organization.yaml"
     ]
+    if repo.organization is not None and repo.organization_doc is not None:
+        setup_problems += check_organization(repo.organization, repo.organization_doc)  # e.g. an unknown community
     if repo.organization is None or setup_problems:
         raise InvalidInput(setup_problems)
     return repo, repo.organization

@@ -95,7 +95,7 @@ def validate(repo: Repository, *, notices_need_seals: bool = True) -> Dataset:
     problems = list(repo.problems)
     org = repo.organization
     if org is not None and repo.organization_doc is not None:
-        problems.extend(_check_organization(org, repo.organization_doc))
+        problems.extend(check_organization(org, repo.organization_doc))
         problems.extend(_check_organization_text(org, repo.organization_doc))
     workers = {worker.id: worker for worker in org.workers} if org else {}
     checker = _RecordChecker(repo, org, workers, problems)
@@ -135,7 +135,7 @@ def validate(repo: Repository, *, notices_need_seals: bool = True) -> Dataset:
 # --- organization -------------------------------------------------------------
 
 
-def _check_organization(org: Organization, doc: Document) -> list[Problem]:
+def check_organization(org: Organization, doc: Document) -> list[Problem]:
     problems: list[Problem] = []
 
     def unique(section: str, ids: list[str], what: str) -> None:

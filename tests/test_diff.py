@@ -442,3 +442,26 @@ def test_diff_help_documents_the_full_report_and_the_limit() -> None:
     flat = re.sub(r"\s+", "", run.out)
     assert "--fullFILE" in flat and "gridscore-diff.md" in flat
     assert "--limit" in flat and "0表示不截断" in flat
+
+
+# --- the revision is read as committed, whatever the tree says about itself -------------------------
+
+
+def test_a_committed_link_with_an_absolute_target_is_reported_not_a_crash(twice: Repo) -> None:
+    base = head_of(twice)
+    (twice.root / "records/2026/03/c1/w3.yaml").symlink_to("/etc/passwd")
+    head = commit(twice, "一个链接")
+    run = twice.run("diff", base, head)
+    assert run.code == 1, run.err
+    assert "records/2026/03/c1/w3.yaml:1: 这是一个符号链接（指向 /etc/passwd）：为了安全，gridscore 不跟随符号链接" in run.out
+
+
+def test_gitattributes_cannot_hide_or_rewrite_a_file_from_the_report(twice: Repo) -> None:
+    base = head_of(twice)
+    twice.write(".gitattributes", "records/2026/03/c1/w2.yaml export-ignore\nrecords/** export-subst\n")
+    set_level(twice, "records/2026/03/c1/w2.yaml", "case_assistance", "good", "fair")
+    head = commit(twice, "改了等级，再藏起来")
+    run = twice.run("diff", base, head)
+    assert run.code == 0, run.out
+    assert "`metrics.case_assistance`：good → fair" in run.out
+    assert "删除" not in run.out.split("### 考评记录的改动")[1]

@@ -115,7 +115,9 @@ def test_correction_keeps_old_and_new_and_the_site_shows_both(gitrepo: Repo, tmp
     gitrepo.write("records/notices/2026-04-20-correction-2026-03.yaml", CORRECTION)
     waiting = gitrepo.run("check")  # the notice covers the change; its amendment is not in the seal yet
     assert waiting.code == 1
-    assert waiting.lines[0].startswith("records/2026/03/c1/w1.yaml:1: 已封存的2026年3月结果有变化：w1（张三）：总分 100.00 → 96.00")
+    assert waiting.lines[0].startswith(
+        "records/2026/03/c1/w1.yaml:1: 已封存的2026年3月结果有变化：w1（张三）：总分 100.00 → 96.00"
+    )
     assert waiting.lines[0].endswith(
         "更正公告 2026-04-20-correction-2026-03 已列出该网格员，请运行 gridscore seal 2026-03 在封存文件中记录这次更正（原值与新值）"
     )
@@ -334,3 +336,17 @@ def test_new_never_writes_through_a_linked_folder(repo: Repo, tmp_path: Path) ->
         "records/2026/05/c1/w1.yaml: 不能写入：路径中的 records/2026/05 不是文件夹，而是符号链接",
     ]
     assert list(victim.iterdir()) == []
+
+
+@pytest.mark.parametrize("period", ["2026-12", "2026"])
+def test_new_refuses_an_organization_with_an_unknown_community(repo: Repo, period: str) -> None:
+    repo.record("w1", "2026-03")
+    org = repo.root / "records/organization.yaml"
+    org.write_text(
+        org.read_text(encoding="utf-8").replace("community: c1, grid: g01", "community: c9, grid: g01", 1),
+        encoding="utf-8",
+    )
+    run = repo.run("new", period)
+    assert run.code == 1
+    assert run.lines[0].startswith("records/organization.yaml:") and "未知的社区“c9”" in run.lines[0]
+    assert not list((repo.root / "records/2026").glob("12")) and not (repo.root / "records/2026/annual").exists()
