@@ -141,7 +141,7 @@ def _report(base_root: Path, head_root: Path, base: str, head: str) -> tuple[Rep
     report = Report(sections.header(old, new, changed, changes, history))
     report.add(*sections.problems(new, history))
     report.add(*sections.not_compared(old, new))
-    report.add(*sections.seals(new, changed, changes, old.files))
+    report.add(*sections.seals(new, changed, changes, old.files, history))
     report.add(*sections.missing_records(new))
     report.add(*sections.rubric(old, new, changed, base_root, head_root))
     report.add(*sections.results(old, new, changes))

@@ -61,7 +61,9 @@ def not_compared(old: Side, new: Side) -> list[Part]:
     return [Block(lines, 0), box]
 
 
-def seals(new: Side, changed: list[str], changes: list[PeriodChange], old_files: dict[str, str]) -> list[Part]:
+def seals(
+    new: Side, changed: list[str], changes: list[PeriodChange], old_files: dict[str, str], history: list[str]
+) -> list[Part]:
     if new.dataset is None:
         return []
     moved = {str(change.period): change.workers for change in changes}
@@ -89,7 +91,11 @@ def seals(new: Side, changed: list[str], changes: list[PeriodChange], old_files:
         elif path not in new.files:
             line = f"- ❗ 封存文件 {code(path)} 被删除：已公布的结果不能撤销封存"
         else:
-            line = f"- 封存文件 {code(path)} 有改动，请核对只在末尾追加了更正记录、原有内容未改"
+            line = (
+                f"- 封存文件 {code(path)} 有改动：见上面“封存文件被删除或改写”"
+                if any(path in problem for problem in history)
+                else f"- 封存文件 {code(path)} 只在末尾追加了更正记录，原有内容未改（已核对）"
+            )
         parts.append(Block([line]))
     parts.append(Block([""], 0))
     return parts

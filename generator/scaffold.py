@@ -11,11 +11,11 @@ from pathlib import Path
 from .errors import GridscoreError, InvalidInput, one_line
 from .fsguard import unsafe_target, write_replacing
 from .load import Repository, load_repository
-from .validate import check_organization
 from .models import Assessor, Organization, Worker, valid_git_account, visible
 from .numbers import exact, fmt_plain
 from .periods import Month
 from .rubric import Rubric
+from .validate import check_organization
 
 
 @dataclass(frozen=True)

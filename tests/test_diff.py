@@ -453,7 +453,10 @@ def test_a_committed_link_with_an_absolute_target_is_reported_not_a_crash(twice:
     head = commit(twice, "一个链接")
     run = twice.run("diff", base, head)
     assert run.code == 1, run.err
-    assert "records/2026/03/c1/w3.yaml:1: 这是一个符号链接（指向 /etc/passwd）：为了安全，gridscore 不跟随符号链接" in run.out
+    assert (
+        "records/2026/03/c1/w3.yaml:1: 这是一个符号链接（指向 /etc/passwd）：为了安全，gridscore 不跟随符号链接"
+        in run.out
+    )
 
 
 def test_gitattributes_cannot_hide_or_rewrite_a_file_from_the_report(twice: Repo) -> None:

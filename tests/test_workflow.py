@@ -304,7 +304,7 @@ def test_diff_of_a_recorded_correction_says_so(gitrepo: Repo) -> None:
     recorded = gitrepo.run("diff", base)
     assert recorded.code == 0, recorded.out
     assert "（已在封存文件中记录更正：2026-04-20-correction-2026-03）" in recorded.out
-    assert "封存文件 `records/seals/2026-03.yaml` 有改动，请核对只在末尾追加了更正记录" in recorded.out
+    assert "封存文件 `records/seals/2026-03.yaml` 只在末尾追加了更正记录，原有内容未改（已核对）" in recorded.out
 
 
 def test_a_period_is_sealed_only_after_it_has_ended(gitrepo: Repo) -> None:
