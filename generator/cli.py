@@ -92,6 +92,7 @@ def check(root: Path) -> None:
     click.echo(
         f"检查通过：{len(org.communities)} 个社区、{len(org.workers)} 名网格员、"
         f"{records} 份月度考评、{len(dataset.reviews)} 份年度评议、{len(dataset.notices)} 份公告、"
+        f"{len(dataset.objections)} 件异议、"
         f"{len(dataset.seals)} 个已封存考评期；"
         f"考评标准 {rubrics} 版；用时 {elapsed:.2f} 秒。"
     )

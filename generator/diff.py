@@ -102,14 +102,14 @@ def _extract(top: Path, commit: str, paths: list[str], folder: Path) -> None:
     position = 0
     for target, _, link in blobs:
         header_end = stream.index(b"\n", position)
-        size = int(stream[position:header_end].split()[2])
+        length = int(stream[position:header_end].split()[2])
         start = header_end + 1
-        content = stream[start : start + size]
+        content = stream[start : start + length]
         if link:
             target.symlink_to(content.decode("utf-8", "surrogateescape")[:4096] or "?")
         else:
             target.write_bytes(content)
-        position = start + size + 1
+        position = start + length + 1
 
 
 # --- the report ---------------------------------------------------------------------------

@@ -242,7 +242,7 @@ def _verify_seal(dataset: Dataset, results: Results, seal_file: SealFile) -> tup
                         "请从 workers 中删除，或先修改该网格员的记录",
                     )
                 )
-    names = _names(dataset, period)
+    names = rubric_names(dataset, period)
     for worker, found in changed.items():
         what = "、".join(describe(d, names) for d in found[:6]) + (f" 等 {len(found)} 处" if len(found) > 6 else "")
         place = _record_place(dataset, seal_file, worker)
@@ -383,7 +383,7 @@ def describe(difference: Difference, names: dict[str, str] | None = None) -> str
     return f"{label(difference.field, names)} {show(difference.old)} → {show(difference.new)}"
 
 
-def _names(dataset: Dataset, period: Period) -> dict[str, str]:
+def rubric_names(dataset: Dataset, period: Period) -> dict[str, str]:
     """Item and category names of the period's rubric, for labels such as 协调配合得分."""
     rubric = dataset.rubric_for(period) if isinstance(period, Month) else None
     if rubric is None:
@@ -457,7 +457,7 @@ def seal_period(dataset: Dataset, results: Results, period: Period, today: date)
     covered = {d.worker for ds in claimed.values() for d in ds}
     outside = [w for w in changed if w not in covered]
     if outside:
-        names = _names(dataset, period)
+        names = rubric_names(dataset, period)
         listing = "；".join(
             f"{_who(dataset, w)}：{'、'.join(describe(d, names) for d in changed[w][:3])}" for w in outside[:10]
         )

@@ -877,13 +877,11 @@ class CorrectionRow:
 
 
 def _correction_rows(g: SiteGatherer, file: NoticeFile) -> list[CorrectionRow]:
-    from .seal import correction_changes, label, show_change
+    from .seal import correction_changes, label, rubric_names, show_change
 
     if file.notice.kind != "correction":
         return []
-    period = file.notice.period
-    rubric = g.dataset.rubric_for(period) if isinstance(period, Month) else None
-    names = {x.id: x.name for x in [*rubric.categories, *rubric.items]} if rubric else {}
+    names = rubric_names(g.dataset, file.notice.period)
     return [
         CorrectionRow(g.ref(g.dataset.workers[d.worker]), label(d.field, names), *show_change(d))
         for d in correction_changes(g.dataset, g.results, file)
