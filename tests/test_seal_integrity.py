@@ -338,3 +338,55 @@ def test_without_required_reviews_the_year_seals_on_its_months(repo: Repo) -> No
         text.replace("  excellent_quota_min:", "  review_required: false\n  excellent_quota_min:", 1), encoding="utf-8"
     )
     assert repo.run("seal", "2026", "--today", "2027-01-20").code == 0
+
+
+PUBLICITY_2026 = """\
+kind: publicity
+number: 测试反诈〔2027〕1号
+title: 关于2026年度网格反诈工作考评结果的公示
+period: 2026
+date: 2027-01-12
+issued_by: 测试街道反诈工作领导小组
+publicity: {start: 2027-01-12, end: 2027-01-18, contact: "测试街道综治中心 电话 0000-0000000"}
+body: |
+  现将2026年度考评结果及拟表彰名单予以公示。
+"""
+OBJECTION = """\
+notice: 2027-01-12-publicity-2026
+received_on: 2027-01-14
+channel: phone
+summary: 对年度事迹的真实性提出异议
+outcome: {outcome}
+"""
+
+
+def test_the_year_is_put_up_for_objections_before_it_is_sealed(repo: Repo, tmp_path: Path) -> None:
+    sealed_year(repo)
+    assert repo.run("new", "2026").code == 0
+    for path in (repo.root / "records/2026/annual").rglob("*.yaml"):
+        text = re.sub(r"review_score:.*", "review_score: 90", path.read_text(encoding="utf-8"))
+        text = re.sub(r"assessed_by:.*", "assessed_by: a1", text)
+        path.write_text(re.sub(r"assessed_on:.*", "assessed_on: 2027-01-10", text), encoding="utf-8")
+    repo.write("records/notices/2027-01-12-publicity-2026.yaml", PUBLICITY_2026)
+    repo.write("records/objections/2027-01-12-publicity-2026/1.yaml", OBJECTION.format(outcome="pending"))
+    assert repo.run("check", "--today", "2027-01-15").code == 0  # a 公示 comes before the year's seal
+    site = tmp_path / "site"
+    assert repo.run("build", "--site-dir", str(site), "--today", "2027-01-15").code == 0
+    page = (site / "notices/2027-01-12-publicity-2026/index.html").read_text(encoding="utf-8")
+    assert "拟定名单" in page and "2026年度考评结果尚未封存，以下为拟定名单（暂定）" in page
+    assert "公示中（至 1月18日），已收到异议 1 件" in page
+
+    refused = repo.run("seal", "2026", "--today", "2027-01-20")
+    assert refused.code == 1
+    assert refused.err == (
+        "错误：无法封存2026年度：公示的异议还有 1 件正在核实（records/objections/2027-01-12-publicity-2026/1.yaml）。"
+        "核实办结后，在异议文件中填写核实结果 outcome、答复 reply 和办结日期 resolved_on，再封存\n"
+    )
+    repo.write(
+        "records/objections/2027-01-12-publicity-2026/1.yaml",
+        OBJECTION.format(outcome="rejected") + "reply: 经核实，事迹属实，异议不成立。\nresolved_on: 2027-01-19\n",
+    )
+    assert repo.run("seal", "2026", "--today", "2027-01-20").code == 0
+    assert repo.run("build", "--site-dir", str(site), "--today", "2027-01-20").code == 0
+    page = (site / "notices/2027-01-12-publicity-2026/index.html").read_text(encoding="utf-8")
+    assert "拟定名单" not in page and "公示期内收到异议 1 件，已全部核实处理" in page
