@@ -854,12 +854,28 @@ def _guide_sheet(
         "公示网站公开的是得分、等次、排名和事迹摘要；姓名按本人是否同意公开，显示全名或“张*”。",
         "已封存的月份（records/seals/）导入后结果有变化时会被拒绝：须先发布更正公告，见 README“每月工作流程”。",
     ]
-    rows: list[tuple[str, str, str]] = [
-        ("title", f"{org.unit.name}网格员反诈工作考评 Excel 填写表（{month.label}）", ""),
-        ("meta", "考评单位", org.unit.name),
-        ("meta", PERIOD_LABEL, str(month)),
-        ("meta", "考评标准", f"{rubric.title}（rubric/{rubric.version}.yaml）"),
-        ("meta", "生成方式", f"gridscore export {month}；填好后用 gridscore import 导入"),
+    meta = [
+        ("考评单位", org.unit.name),
+        (PERIOD_LABEL, str(month)),
+        ("考评标准", f"{rubric.title}（rubric/{rubric.version}.yaml）"),
+        ("生成方式", f"gridscore export {month}；填好后用 gridscore import 导入"),
+    ]
+    title = f"{org.unit.name}网格员反诈工作考评 Excel 填写表（{month.label}）"
+    _guide_rows(ws, _guide(title, meta, sheets, steps, importing, notes))
+
+
+def _guide(
+    title: str,
+    meta: list[tuple[str, str]],
+    sheets: list[tuple[str, str]],
+    steps: list[str],
+    importing: list[str],
+    notes: list[str],
+) -> list[tuple[str, str, str]]:
+    """The rows of a 说明 sheet (monthly or annual): the title, facts, then sheets, steps, import, notes."""
+    return [
+        ("title", title, ""),
+        *[("meta", label, text) for label, text in meta],
         ("gap", "", ""),
         ("section", "各工作表", ""),
         *[("item", name, text) for name, text in sheets],
@@ -873,7 +889,6 @@ def _guide_sheet(
         ("section", "注意", ""),
         *[("step", "•", text) for text in notes],
     ]
-    _guide_rows(ws, rows)
 
 
 def _guide_rows(ws: Worksheet, rows: list[tuple[str, str, str]]) -> None:

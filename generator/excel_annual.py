@@ -41,6 +41,7 @@ from .excel import (
     _dump_record,
     _Existing,
     _fixed_time,
+    _guide,
     _guide_rows,
     _header,
     _organization,
@@ -226,27 +227,13 @@ def _guide_sheet(ws: Worksheet, org: Organization, year: int, workers: int, pref
         "年度综合评议得分计入年度得分，随年度结果公开发布。",
         f"已封存的年度（records/seals/{year}.yaml）导入后结果有变化时会被拒绝：须先发布更正公告，见 README“每月工作流程”。",
     ]
-    _guide_rows(
-        ws,
-        [
-            ("title", f"{org.unit.name}网格员反诈工作年度综合评议 Excel 填写表（{year}年度）", ""),
-            ("meta", "考评单位", org.unit.name),
-            ("meta", YEAR_LABEL, str(year)),
-            ("meta", "生成方式", f"gridscore export {year}；填好后用 gridscore import 导入"),
-            ("gap", "", ""),
-            ("section", "各工作表", ""),
-            *[("item", name, text) for name, text in sheets],
-            ("gap", "", ""),
-            ("section", "填写方法", ""),
-            *[("step", f"{number}.", text) for number, text in enumerate(steps, 1)],
-            ("gap", "", ""),
-            ("section", "导入", ""),
-            *[("step", f"{number}.", text) for number, text in enumerate(importing, 1)],
-            ("gap", "", ""),
-            ("section", "注意", ""),
-            *[("step", "•", text) for text in notes],
-        ],
-    )
+    meta = [
+        ("考评单位", org.unit.name),
+        (YEAR_LABEL, str(year)),
+        ("生成方式", f"gridscore export {year}；填好后用 gridscore import 导入"),
+    ]
+    title = f"{org.unit.name}网格员反诈工作年度综合评议 Excel 填写表（{year}年度）"
+    _guide_rows(ws, _guide(title, meta, sheets, steps, importing, notes))
 
 
 # --- import ---------------------------------------------------------------------------------
