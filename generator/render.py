@@ -336,10 +336,29 @@ def data_files(site: Site, results: Results) -> dict[str, bytes]:
         "data/results.json": (
             json.dumps({"monthly": monthly, "annual": annual}, ensure_ascii=False, indent=1) + "\n"
         ).encode("utf-8"),
-        "data/monthly.csv": _csv(_monthly_rows(monthly)),
-        "data/annual.csv": _csv(_annual_rows(annual)),
+        "data/monthly.csv": _csv(_with_places(_monthly_rows(monthly), results)),
+        "data/annual.csv": _csv(_with_places(_annual_rows(annual), results)),
     }
     return files
+
+
+def _with_places(rows: list[list[str]], results: Results) -> list[list[str]]:
+    """The CSV is read by people: after the community id, the community's name and the worker's grid (§5)."""
+    org = results.dataset.organization
+    communities = {c.id: c for c in org.communities}
+    grids = {
+        w.id: next((g.name for g in communities[w.community].grids if g.id == w.grid), w.grid)
+        for w in org.workers
+        if w.community in communities
+    }
+    header = rows[0]
+    at, worker_at = header.index("community") + 1, header.index("worker")
+    placed = [[*header[:at], "community_name", "grid", *header[at:]]]
+    for row in rows[1:]:
+        community = communities.get(row[at - 1])
+        extra = [community.name if community else "", grids.get(row[worker_at], "")]
+        placed.append([*row[:at], *extra, *row[at:]])
+    return placed
 
 
 def _visible_names(site: Site) -> dict[str, str]:
