@@ -579,6 +579,10 @@ def gather_site(dataset: Dataset, results: Results, audience: Audience, build_da
             "sanctions": g.worker_sanctions(worker.id),
         }
 
+    assessed: dict[str, list[Month]] = {}  # the months each worker has a record for, in order
+    for month, entries in dataset.entries.items():
+        for entry in entries:
+            assessed.setdefault(entry.worker.id, []).append(month)
     for worker in sorted(org.workers, key=lambda w: w.id):
         add(
             f"workers/{worker.id}.md",
@@ -589,7 +593,7 @@ def gather_site(dataset: Dataset, results: Results, audience: Audience, build_da
             lazy=functools.partial(worker_context, worker),
             worker=g.ref(worker),
             role=role_label(worker),
-            active=f"{worker.joined} 起" + (f"，至 {worker.left}" if worker.left else ""),
+            active=_assessed_text(assessed.get(worker.id, []), worker.left),
         )
 
     add(
@@ -650,6 +654,16 @@ def escaped_nav(nav: Any) -> Any:
 class SealStatus:
     sealed_on: date | None
     corrections: list[NoticeRef]
+
+
+def _assessed_text(months: list[Month], left: Month | None) -> str:
+    """考评期间 on a worker page: the months with records (not the date the worker joined)."""
+    if not months:
+        return "暂无考评记录"
+    first, last = months[0], months[-1]
+    if first == last:
+        return first.label
+    return f"{first.label}至{last.label}" if left is not None else f"{first.label}起"
 
 
 def _seal_status(g: SiteGatherer, period: str) -> SealStatus:

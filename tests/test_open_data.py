@@ -29,3 +29,14 @@ def test_the_csv_names_the_community_and_the_grid(sample: Path, tmp_path: Path) 
     annual = next(r for r in rows(site, "annual.csv") if r["worker"] == "wg-0301")
     assert (annual["community_name"], annual["grid"]) == ("朝阳社区", "第一网格")
     assert "| community_name | 社区名称 |" not in (site / "data/index.html").read_text(encoding="utf-8")
+
+
+def test_a_worker_page_gives_the_months_assessed_not_the_join_date(tmp_path: Path) -> None:
+    from .conftest import PROJECT
+
+    site = tmp_path / "site"
+    assert run_cli("build", "--root", str(PROJECT), "--site-dir", str(site)).code == 0
+    page = (site / "workers/wg-0101/index.html").read_text(encoding="utf-8")
+    assert "考评期间 2025年1月起" in page and "2023-06 起" not in page  # joined 2023-06, first record 2025-01
+    left = (site / "workers/wg-0309/index.html").read_text(encoding="utf-8")
+    assert "考评期间 2025年1月至2025年9月" in left
