@@ -21,7 +21,7 @@ from .datafiles import NoticeFile, SealFile
 from .errors import GridscoreError, Problem
 from .fingerprint import review_digest
 from .models import SEAL_FORMAT, Seal
-from .numbers import fmt
+from .numbers import fmt, fmt_cents
 from .periods import Month, Period
 from .results import Results
 from .score import MonthlyResult
@@ -96,12 +96,6 @@ def _monthly_figures(r: MonthlyResult) -> dict[str, Any]:
         "items": {i.id: fmt_cents(s[2]) for i, s in zip(rubric.items, r.scored.items, strict=True)},
         "record": r.entry.file.digest,
     }
-
-
-def fmt_cents(cents: int) -> str:
-    sign = "-" if cents < 0 else ""
-    whole, part = divmod(abs(cents), 100)
-    return f"{sign}{whole}.{part:02d}"
 
 
 def flatten(row: dict[str, Any]) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import html
 import os
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -25,7 +26,7 @@ from .explain import grade_rule, rounding_text, term_text
 from .models import NOTICE_KINDS, ROLE_LABELS, Worker
 from .notice_body import has_scheme as _has_scheme
 from .notice_body import link_problems, links, located, resolver, to_html
-from .numbers import exact, fmt, fmt_cents, fmt_plain
+from .numbers import exact, fmt, fmt_cents, fmt_plain, round2
 from .objections import statement_for
 from .periods import Month, Year
 from .privacy import mask_name
@@ -76,6 +77,19 @@ class MonthRow:
     deductions: str
     vetoed: bool
     categories: list[str]
+    community_id: str = ""
+    tied: bool = False  # another worker has the same rank (并列)
+    change: str = ""  # rank against the month before: ↑2, ↓1, 持平, 新 (no record then)
+
+
+@dataclass(frozen=True)
+class CommunitySummary:
+    """One community in a month: how many were assessed, their mean, and how many got each grade."""
+
+    name: str
+    count: int
+    mean: str
+    grades: list[int]
 
 
 @dataclass(frozen=True)
@@ -92,6 +106,7 @@ class YearRow:
     honors: list[str]
     vetoed: bool
     intervention_mean: str
+    community_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -268,6 +283,12 @@ class SiteGatherer:
     # --- rows -----------------------------------------------------------------
 
     def month_rows(self, month: Month) -> list[MonthRow]:
+        results = self.results.month(month)
+        before = month.previous()
+        earlier = (
+            {r.worker_id: r.rank for r in self.results.month(before)} if before in self.dataset.entries else None
+        )
+        shared = Counter(r.rank for r in results)
         return [
             MonthRow(
                 rank=r.rank,
@@ -280,9 +301,27 @@ class SiteGatherer:
                 deductions=fmt(r.deductions),
                 vetoed=r.vetoed,
                 categories=[fmt(value) for value in r.categories.values()],
+                community_id=r.entry.worker.community,
+                tied=shared[r.rank] > 1,
+                change=_rank_change(earlier, r.worker_id, r.rank),
             )
-            for r in self.results.month(month)
+            for r in results
         ]
+
+    def community_summaries(self, month: Month, rubric: Rubric) -> list[CommunitySummary]:
+        """Each community's month, in the organization's order (communities without records left out)."""
+        by_community: dict[str, list[MonthlyResult]] = {}
+        for r in self.results.month(month):
+            by_community.setdefault(r.entry.worker.community, []).append(r)
+        summaries = []
+        for community in self.dataset.organization.communities:
+            members = by_community.get(community.id)
+            if not members:
+                continue
+            mean = sum((r.total for r in members), Fraction(0)) / len(members)
+            grades = [sum(1 for r in members if r.grade.id == grade.id) for grade in rubric.grades]
+            summaries.append(CommunitySummary(community.name, len(members), fmt(round2(mean)), grades))
+        return summaries
 
     def year_rows(self, summary: AnnualSummary) -> list[YearRow]:
         """A year's ranking; annual grades and honors are left out while the public may not see them."""
@@ -302,6 +341,7 @@ class SiteGatherer:
                 honors=[h.name for h in r.honors] if decided else [],
                 vetoed=r.vetoed,
                 intervention_mean=fmt(r.category_means.get(intervention, Fraction(0))),
+                community_id=r.worker.community,
             )
             for r in summary.results
         ]
@@ -464,6 +504,7 @@ def gather_site(dataset: Dataset, results: Results, audience: Audience, build_da
             quota_text=_quota_text(summary),
             seal=_seal_status(g, str(year)),
             progress=year_honors[year],
+            community_choices=[(c.id, c.name) for c in org.communities],
         )
         year_nav: list[Any] = [{g.tagged(f"{year}年度", Year(year)): f"rankings/{year}.md"}]
         month_links = [PeriodLink(g.tagged(f"{year}年度排行榜", Year(year)), f"rankings/{year}.md")]
@@ -481,6 +522,9 @@ def gather_site(dataset: Dataset, results: Results, audience: Audience, build_da
                 rubric_title=rubric.title,
                 rubric_page=g.rubric_page(rubric),
                 grade_counts=_grade_counts(results.month(month), rubric),
+                grade_names=[grade.name for grade in rubric.grades],
+                communities=g.community_summaries(month, rubric),
+                community_choices=[(c.id, c.name) for c in org.communities],
                 seal=_seal_status(g, str(month)),
             )
             year_nav.append({g.tagged(f"{month.month}月", month): f"rankings/{month}.md"})
@@ -723,6 +767,15 @@ def _quota_text(summary: AnnualSummary) -> str:
         awarded = sum(1 for r in summary.results if r.grade.id == rubric.top_grade.id)
         text += f"；名额边界并列，实际 {awarded} 人评为{top}，超出名额"
     return text
+
+
+def _rank_change(earlier: dict[str, int] | None, worker: str, rank: int) -> str:
+    if earlier is None:
+        return ""  # no month before: nothing to compare with
+    if worker not in earlier:
+        return "新"
+    moved = earlier[worker] - rank
+    return "持平" if moved == 0 else (f"↑{moved}" if moved > 0 else f"↓{-moved}")
 
 
 def _grade_counts(results: list[MonthlyResult], rubric: Rubric) -> list[tuple[str, int]]:

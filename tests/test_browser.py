@@ -320,17 +320,65 @@ def test_community_filter_on_ranking_page(driver: WebDriver, base_url: str) -> N
     everyone = communities()
     assert len(set(everyone)) >= 2, f"the table should list several communities: {set(everyone)}"
     select = Select(select_element)
-    options = [option.get_attribute("value") for option in select.options if option.get_attribute("value")]
-    assert sorted(options) == sorted(set(everyone))
+    # the choices: every community, by id, in the organization's order (the same every month)
+    options = [(o.get_attribute("value"), o.text) for o in select.options if o.get_attribute("value")]
+    assert options == [
+        ("dongfeng-1", "东风第一社区"),
+        ("dongfeng-2", "东风第二社区"),
+        ("chaoyang", "朝阳社区"),
+        ("hepan", "河畔社区"),
+    ]
 
-    chosen = "朝阳社区" if "朝阳社区" in options else options[0]
-    select.select_by_value(chosen)
+    select.select_by_value("chaoyang")
     shown = communities()
-    assert shown and set(shown) == {chosen}, f"after choosing {chosen}: {shown}"
-    assert len(shown) == everyone.count(chosen)
+    assert shown and set(shown) == {"朝阳社区"}, f"after choosing 朝阳社区: {shown}"
+    assert len(shown) == everyone.count("朝阳社区")
+    assert driver.current_url.endswith("rankings/2026-03/?community=chaoyang")  # the choice can be shared
 
     select.select_by_value("")
     assert communities() == everyone
+    assert "community=" not in driver.current_url
+
+    open_page(driver, base_url + "rankings/2026-04/?community=hepan")  # a shared link opens filtered
+    WebDriverWait(driver, TIMEOUT).until(ec.visibility_of_element_located((By.CSS_SELECTOR, ".gs-filter-bar select")))
+    table = driver.find_element(By.CSS_SELECTOR, ".gs-filterable table")
+    assert set(communities()) == {"河畔社区"}
+    assert_no_script_errors(driver)
+
+
+def test_a_ranking_sorts_by_a_column(driver: WebDriver, base_url: str) -> None:
+    open_page(driver, base_url + "rankings/2026-03/")
+    table = WebDriverWait(driver, TIMEOUT).until(
+        ec.visibility_of_element_located((By.CSS_SELECTOR, ".gs-sortable table"))
+    )
+    headers = table.find_elements(By.CSS_SELECTOR, "thead th")
+    names = [th.get_attribute("textContent").strip() for th in headers]  # 社区排名 is hidden on a phone
+
+    def column(name: str) -> list[str]:
+        return driver.execute_script(
+            "return Array.from(arguments[0].tBodies[0].rows).map(r => r.cells[arguments[1]].textContent.trim())",
+            table,
+            names.index(name),
+        )
+
+    ranks = [int(text.removesuffix("并列")) for text in column("排名")]
+    assert ranks == sorted(ranks)
+
+    def groups(values: list[str]) -> list[str]:
+        return [name for i, name in enumerate(values) if i == 0 or values[i - 1] != name]
+
+    community = headers[names.index("社区")]
+    community.click()
+    assert community.get_attribute("aria-sort") == "ascending"
+    ascending = groups(column("社区"))
+    assert len(ascending) == len(set(ascending)) >= 2  # each community's rows together
+    community.send_keys(" ")  # the keyboard sorts too, the other way round
+    assert community.get_attribute("aria-sort") == "descending"
+    assert groups(column("社区")) == list(reversed(ascending))
+    totals_header = headers[names.index("总分")]
+    totals_header.click()
+    totals = [float(v) for v in column("总分")]
+    assert totals == sorted(totals)
     assert_no_script_errors(driver)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 from .conftest import run_cli
@@ -40,3 +41,28 @@ def test_a_worker_page_gives_the_months_assessed_not_the_join_date(tmp_path: Pat
     assert "考评期间 2025年1月起" in page and "2023-06 起" not in page  # joined 2023-06, first record 2025-01
     left = (site / "workers/wg-0309/index.html").read_text(encoding="utf-8")
     assert "考评期间 2025年1月至2025年9月" in left
+
+
+def test_a_month_ranking_shows_ties_the_change_and_each_community(repo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from .test_scoring import metrics
+
+    repo.record("w1", "2026-02")
+    repo.record("w2", "2026-02", metrics=metrics(case="good"))
+    repo.record("w3", "2026-02", community="c2")
+    repo.record("w1", "2026-03", metrics=metrics(case="good"))
+    repo.record("w2", "2026-03", metrics=metrics(case="good"))  # the same total as w1: both rank 1
+    site = tmp_path / "site"
+    assert repo.run("build", "--site-dir", str(site)).code == 0
+    first = (site / "rankings/2026-02/index.html").read_text(encoding="utf-8")
+    assert "升降" not in first  # nothing to compare the first month with
+    march = (site / "rankings/2026-03/index.html").read_text(encoding="utf-8")
+    rows = re.findall(r'<tr data-community="(\w+)">(.*?)</tr>', march)
+    cells = {re.search(r">([^<]+)</a>", row).group(1): re.findall(r"<td[^>]*>(.*?)</td>", row) for _, row in rows}
+    assert cells["张三"][0] == '1<span class="gs-tie">并列</span>' and cells["张三"][-1] == "持平"
+    assert (
+        cells["欧阳*"][0] == '1<span class="gs-tie">并列</span>' and cells["欧阳*"][-1] == "↑2"
+    )  # third in February (w1 and w3 tied first)
+    assert "各社区概况" not in march  # one community assessed: nothing to compare
+    february = re.sub(r"\s+", "", first)
+    assert '<td>第一社区</td><tdstyle="text-align:right;">2</td>' in february
+    assert '<td>第二社区</td><tdstyle="text-align:right;">1</td>' in february

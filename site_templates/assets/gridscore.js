@@ -1,50 +1,92 @@
-// Filter a ranking table by community, without any library or network access.
-// A table is filterable when it sits in <div class="gs-filterable">; the column
-// headed 社区 gives the choices. Works with Material's instant navigation.
+// Ranking tables: filter by community and sort by a column, without any library or network access.
+// A table in <div class="gs-filterable"> has a filter bar rendered with the page (communities in the
+// organization's order, hidden until this script runs); each row says its community in data-community.
+// ?community=<id> in the address chooses one, and choosing one updates the address (a link can be shared).
+// A table in <div class="gs-sortable"> sorts by a column when its header is clicked or pressed (Enter/Space).
+// Works with Material's instant navigation.
 (function () {
   "use strict";
 
-  function setUp(wrapper) {
-    if (wrapper.dataset.ready) return;
+  function filterable(wrapper) {
+    var bar = wrapper.querySelector(".gs-filter-bar");
+    var select = bar && bar.querySelector("select");
     var table = wrapper.querySelector("table");
-    if (!table) return;
-    var headers = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
-      return th.textContent.trim();
-    });
-    var column = headers.indexOf("社区");
-    if (column < 0) return;
+    if (!select || !table) return;
     var rows = Array.prototype.slice.call(table.querySelectorAll("tbody tr"));
-    var names = [];
-    rows.forEach(function (row) {
-      var name = row.cells[column].textContent.trim();
-      if (names.indexOf(name) < 0) names.push(name);
-    });
-    var bar = document.createElement("div");
-    bar.className = "gs-filter-bar gs-no-print";
-    var label = document.createElement("label");
-    label.textContent = "按社区筛选：";
-    var select = document.createElement("select");
-    select.setAttribute("aria-label", "按社区筛选");
-    [["", "全部社区"]].concat(names.map(function (n) { return [n, n]; })).forEach(function (pair) {
-      var option = document.createElement("option");
-      option.value = pair[0];
-      option.textContent = pair[1];
-      select.appendChild(option);
-    });
-    select.addEventListener("change", function () {
+    function apply() {
       rows.forEach(function (row) {
-        var match = !select.value || row.cells[column].textContent.trim() === select.value;
-        row.style.display = match ? "" : "none";
+        row.hidden = !!select.value && row.getAttribute("data-community") !== select.value;
+      });
+    }
+    var wanted = new URLSearchParams(window.location.search).get("community");
+    if (wanted && Array.prototype.some.call(select.options, function (o) { return o.value === wanted; })) {
+      select.value = wanted;
+    }
+    select.addEventListener("change", function () {
+      var url = new URL(window.location.href);
+      if (select.value) url.searchParams.set("community", select.value);
+      else url.searchParams.delete("community");
+      window.history.replaceState(window.history.state, "", url.toString());
+      apply();
+    });
+    bar.hidden = false;
+    apply();
+  }
+
+  function key(cell) {
+    var text = cell.getAttribute("data-sort") || cell.textContent.trim();
+    var number = parseFloat(text);
+    return isNaN(number) || !/^[-\d.]/.test(text) ? { text: text } : { number: number };
+  }
+
+  function compare(a, b) {
+    if (a.number !== undefined && b.number !== undefined) return a.number - b.number;
+    if (a.number !== undefined) return -1;
+    if (b.number !== undefined) return 1;
+    return a.text.localeCompare(b.text, "zh-CN");
+  }
+
+  function sortable(wrapper) {
+    var table = wrapper.querySelector("table");
+    if (!table || !table.tBodies.length) return;
+    var body = table.tBodies[0];
+    var headers = Array.prototype.slice.call(table.querySelectorAll("thead th"));
+    headers.forEach(function (th, column) {
+      th.tabIndex = 0;
+      th.setAttribute("role", "columnheader");
+      th.setAttribute("aria-sort", "none");
+      th.title = "按“" + th.textContent.trim() + "”排序";
+      function sort() {
+        var ascending = th.getAttribute("aria-sort") !== "ascending";
+        var rows = Array.prototype.slice.call(body.rows);
+        var keyed = rows.map(function (row, index) {
+          return { row: row, key: key(row.cells[column]), index: index };
+        });
+        keyed.sort(function (x, y) {
+          var order = compare(x.key, y.key);
+          return (ascending ? order : -order) || x.index - y.index;
+        });
+        keyed.forEach(function (item) { body.appendChild(item.row); });
+        headers.forEach(function (other) { other.setAttribute("aria-sort", "none"); });
+        th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+      }
+      th.addEventListener("click", sort);
+      th.addEventListener("keydown", function (event) {
+        if (event.key === "Enter" || event.key === " ") {
+          event.preventDefault();
+          sort();
+        }
       });
     });
-    label.appendChild(select);
-    bar.appendChild(label);
-    wrapper.insertBefore(bar, wrapper.firstChild);
-    wrapper.dataset.ready = "1";
   }
 
   function init() {
-    Array.prototype.forEach.call(document.querySelectorAll(".gs-filterable"), setUp);
+    Array.prototype.forEach.call(document.querySelectorAll(".gs-filterable"), function (wrapper) {
+      if (wrapper.dataset.ready) return;
+      filterable(wrapper);
+      if (wrapper.classList.contains("gs-sortable")) sortable(wrapper);
+      wrapper.dataset.ready = "1";
+    });
   }
 
   if (window.document$ && window.document$.subscribe) {
