@@ -617,6 +617,7 @@ def gather_site(dataset: Dataset, results: Results, audience: Audience, build_da
             "internal/sanctions.md",
             "sanctions.md.j2",
             "惩处与约谈清单",
+            fail=in_force.bottom_grade.name,
             sanctions=[
                 (s, g.ref(dataset.workers[s.worker_id]), g.tagged(str(s.period), s.period))
                 for s in sorted(g.sanctions, key=lambda s: (str(s.period), s.worker_id), reverse=True)
