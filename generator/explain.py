@@ -12,6 +12,7 @@ from .numbers import ZERO, exact, exact_sum, fmt, fmt_plain
 from .periods import Period, Year
 from .report import PROVISIONAL, is_sealed
 from .rubric import Rubric
+from .rubric_text import veto_cap
 from .score import ItemScore, MonthlyResult, TermScore
 from .validate import Dataset
 from .yamlio import Document
@@ -78,7 +79,7 @@ def explain_month(dataset: Dataset, result: MonthlyResult, total_workers: int, c
     if result.total_deductions:
         lines.append("总分扣分：")
         for event, points in result.total_deductions:
-            veto = "，一票否决：当月及当年不得评为优秀" if event.kind.veto else ""
+            veto = f"，一票否决：当月及当年等次最高为{veto_cap(result.rubric)}" if event.kind.veto else ""
             lines.append(
                 f"  −{fmt_plain(points)} {_event_text(event)}{veto}（{doc.path}:{doc.line_of(('events', event.index))}）"
             )
@@ -217,7 +218,11 @@ def explain_year(dataset: Dataset, summary: AnnualSummary, result: AnnualResult)
     if result.excellent_note:
         lines.append(f"  {result.excellent_note}")
     if result.vetoed:
-        lines.append("  本年度有一票否决事件，不得评为优秀，不得评为反诈能手")
+        barred = [h.name for h in rubric.honors if h.no_veto]
+        lines.append(
+            f"  本年度有一票否决事件，等次最高为{veto_cap(rubric)}"
+            + (f"，不得评为{'、'.join(barred)}" if barred else "")
+        )
     lines.append(f"荣誉：{'、'.join(h.name for h in result.honors) or '无'}")
     for honor in rubric.honors:
         if honor.rule == "top_category_mean" and honor.category is not None:

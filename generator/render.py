@@ -30,10 +30,12 @@ from markupsafe import Markup
 
 from .errors import InvalidInput, Problem
 from .notice_body import plain_text
-from .numbers import fmt
+from .numbers import fmt, fmt_plain
 from .periods import Year
 from .report import annual_json, is_sealed, monthly_json
 from .results import Results
+from .rubric import Rubric
+from .rubric_text import TEMPLATE_GLOBALS
 from .site import Page, Site, TrendPoint, relative
 
 TEMPLATES = "site_templates"
@@ -87,7 +89,8 @@ def environment(project: Path) -> jinja2.Environment:
     # Only filters that escape for Markdown: the built-in e/join/safe would let data through as HTML.
     env.filters = {name: env.filters[name] for name in _SAFE_BUILTINS}
     env.filters.update(md=md, cell=cell, e=html_text, escape=html_text, join=join, fmt=_markup(fmt))
-    env.globals.update(trend_svg=lambda points, title: Markup(trend_svg(points, title)))
+    env.globals.update(trend_svg=lambda points, title, rubric=None: Markup(trend_svg(points, title, rubric)))
+    env.globals.update(TEMPLATE_GLOBALS)
     return env
 
 
@@ -142,7 +145,8 @@ def html_environment(project: Path) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters.update(fmt=fmt)
-    env.globals.update(trend_svg=lambda points, title: markupsafe.Markup(trend_svg(points, title)))
+    env.globals.update(trend_svg=lambda points, title, rubric=None: markupsafe.Markup(trend_svg(points, title, rubric)))
+    env.globals.update(TEMPLATE_GLOBALS)
     return env
 
 
@@ -259,13 +263,26 @@ def front_matter(page: Page) -> str:
 # --- the trend chart ------------------------------------------------------------
 
 
-def trend_svg(points: list[TrendPoint], title: str) -> str:
-    """Monthly totals as an inline SVG line chart (no script, no library)."""
+def trend_svg(points: list[TrendPoint], title: str, rubric: Rubric | None = None) -> str:
+    """Monthly totals as an inline SVG line chart (no script, no library).
+
+    The guide lines are ``rubric``'s grade boundaries (the one of the latest month shown) and the
+    top of the scale is its full score with the bonus: nothing here is a figure of its own.
+    """
     if not points:
         return ""
     width, height, left, right, top, bottom = 640, 220, 36, 12, 14, 34
-    low = min(Fraction(50), min(p.total for p in points))
-    high = max(Fraction(110), max(p.total for p in points))
+    floors = sorted((Fraction(g.min) for g in rubric.grades if g.min > 0), reverse=True) if rubric else []
+    ceiling = Fraction(rubric.total_points) + Fraction(rubric.bonus_cap) if rubric else Fraction(0)
+    top_id = rubric.top_grade.id if rubric else ""
+    bottom_id = rubric.bottom_grade.id if rubric else ""
+    totals = [p.total for p in points]
+    # The lowest boundary with a tenth of the full score of room below it; never cut a point off.
+    margin = Fraction(rubric.total_points) / 10 if rubric else Fraction(0)
+    low = max(Fraction(0), min([*totals, *[floor - margin for floor in floors[-1:]]]))
+    high = max([*totals, ceiling])
+    if high <= low:
+        high = low + 1
     span_x = max(len(points) - 1, 1)
 
     def x(index: int) -> float:
@@ -278,17 +295,17 @@ def trend_svg(points: list[TrendPoint], title: str) -> str:
         f'<svg class="gs-trend" viewBox="0 0 {width} {height}" role="img" aria-label="{html.escape(title)}" '
         f'xmlns="http://www.w3.org/2000/svg"><title>{html.escape(title)}</title>'
     ]
-    for level in (90, 60):
+    for level in (floors[0], floors[-1]) if len(floors) > 1 else floors:  # the top and the pass line
         if low <= level <= high:
-            yy = y(Fraction(level))
+            yy = y(level)
             parts.append(
                 f'<line x1="{left}" y1="{yy:.1f}" x2="{width - right}" y2="{yy:.1f}" stroke="#bdbdbd" stroke-dasharray="4 3"/>'
-                f'<text x="{left - 4}" y="{yy + 4:.1f}" text-anchor="end">{level}</text>'
+                f'<text x="{left - 4}" y="{yy + 4:.1f}" text-anchor="end">{fmt_plain(level)}</text>'
             )
     path = " ".join(f"{'M' if i == 0 else 'L'}{x(i):.1f},{y(p.total):.1f}" for i, p in enumerate(points))
     parts.append(f'<path d="{path}" fill="none" stroke="#c62828" stroke-width="2"/>')
     for i, p in enumerate(points):
-        colour = "#c62828" if p.grade_id == "excellent" else ("#616161" if p.grade_id == "fail" else "#ef9a9a")
+        colour = "#c62828" if p.grade_id == top_id else ("#616161" if p.grade_id == bottom_id else "#ef9a9a")
         # A provisional month is a hollow point: its result may still change before the seal.
         paint = f'fill="#ffffff" stroke="{colour}" stroke-width="2"' if p.provisional else f'fill="{colour}"'
         tag = "（暂定）" if p.provisional else ""

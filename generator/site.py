@@ -12,7 +12,7 @@ import html
 import os
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from fractions import Fraction
 from typing import Any, Literal
@@ -33,6 +33,7 @@ from .privacy import mask_name
 from .report import is_sealed
 from .results import Results, Sanction
 from .rubric import Rubric
+from .rubric_text import category_name, honor_rule, metric_label, veto_cap
 from .score import MonthlyResult
 from .validate import Dataset
 
@@ -59,7 +60,7 @@ class Deed:
     worker: WorkerRef
     date: date
     kind: str
-    summary: str
+    summary: str | None  # None for a deduction in the public build: its narrative is internal (PRODUCT.md §5)
     points: str
     amount: str | None = None
     evidence: str | None = None
@@ -140,6 +141,7 @@ class MonthDetail:
     notes: str | None
     assessed: str
     provisional: bool
+    veto_cap: str = ""  # the highest grade a vetoed month can get
 
 
 @dataclass(frozen=True)
@@ -260,6 +262,11 @@ class SiteGatherer:
             amount=f"{raw.amount_yuan:,}" if raw.amount_yuan is not None else None,
             evidence=raw.evidence if self.internal else None,
         )
+
+    def deduction(self, result: MonthlyResult, event: EventEntry, points: Fraction) -> Deed:
+        """A deduction or veto event: the public sees its rubric name and points, never its summary."""
+        deed = self.deed(result, event, points)
+        return deed if self.internal else replace(deed, summary=None)
 
     def visible_notices(self) -> list[NoticeFile]:
         return visible_notices(self.dataset, self.audience)
@@ -404,8 +411,8 @@ class SiteGatherer:
             bonuses=[self.deed(result, e, p) for e, p in result.bonuses],
             bonus=fmt(result.bonus),
             bonus_note=bonus_note,
-            deductions=[self.deed(result, e, p) for e, p in result.total_deductions]
-            + [self.deed(result, e, p) for s in result.items.values() for e, p in s.deductions],
+            deductions=[self.deduction(result, e, p) for e, p in result.total_deductions]
+            + [self.deduction(result, e, p) for s in result.items.values() for e, p in s.deductions],
             formula=formula,
             vetoed=result.vetoed,
             notes=record.notes if self.internal else None,
@@ -413,6 +420,7 @@ class SiteGatherer:
             if self.internal
             else str(record.assessed_on),
             provisional=not self.sealed(result.month),
+            veto_cap=veto_cap(rubric),
         )
 
     def worker_sanctions(self, worker_id: str) -> list[tuple[Sanction, str]]:
@@ -621,6 +629,7 @@ def gather_site(dataset: Dataset, results: Results, audience: Audience, build_da
             "years": years_shown,
             "provisional": provisional,
             "sanctions": g.worker_sanctions(worker.id),
+            "chart_rubric": month_results[-1].rubric if month_results else None,
         }
 
     assessed: dict[str, list[Month]] = {}  # the months each worker has a record for, in order
@@ -656,6 +665,7 @@ def gather_site(dataset: Dataset, results: Results, audience: Audience, build_da
             "internal/sanctions.md",
             "sanctions.md.j2",
             "惩处与约谈清单",
+            fail=in_force.bottom_grade.name,
             sanctions=[
                 (s, g.ref(dataset.workers[s.worker_id]), g.tagged(str(s.period), s.period))
                 for s in sorted(g.sanctions, key=lambda s: (str(s.period), s.worker_id), reverse=True)
@@ -797,6 +807,8 @@ class HonorList:
     name: str
     description: str
     entries: list[HonorEntry]
+    mean_label: str = ""  # what ``HonorEntry.intervention_mean`` is, in the rubric's words
+    metric_label: str = ""  # what ``HonorEntry.dissuaded`` counts
 
 
 @dataclass(frozen=True)
@@ -830,7 +842,7 @@ def _year_honors(g: SiteGatherer, summary: AnnualSummary) -> YearHonors:
         decided=decided,
         sealed_months=g.sealed_months(summary.year),
         months=len(Year(summary.year).months()),
-        rules=[(honor.name, honor.description or "") for honor in reversed(summary.rubric.honors)],
+        rules=[(honor.name, honor_rule(summary.rubric, honor)) for honor in reversed(summary.rubric.honors)],
         lists=_honor_lists(g, summary) if decided else [],
     )
 
@@ -849,7 +861,7 @@ def _honor_lists(g: SiteGatherer, summary: AnnualSummary) -> list[HonorList]:
             HonorList(
                 honor.id,
                 honor.name,
-                honor.description or "",
+                honor_rule(summary.rubric, honor),
                 [
                     HonorEntry(
                         g.ref(r.worker),
@@ -860,6 +872,8 @@ def _honor_lists(g: SiteGatherer, summary: AnnualSummary) -> list[HonorList]:
                     )
                     for r in holders
                 ],
+                mean_label=f"{category_name(summary.rubric, intervention)}月均分",
+                metric_label=f"全年{metric_label(summary.rubric, dissuaded_metric)}",
             )
         )
     return lists

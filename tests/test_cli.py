@@ -82,7 +82,7 @@ def test_explain_year_writes_out_the_arithmetic(repo: Repo) -> None:
 def test_explain_veto_says_why_the_grade_is_capped(repo: Repo) -> None:
     repo.record("w1", "2026-03", extra=events(event("major_risk_incident", "2026-03-20")))
     text = repo.run("explain", "w1", "2026-03").out
-    assert "一票否决：当月及当年不得评为优秀" in text
+    assert "一票否决：当月及当年等次最高为良好" in text
     assert "等次：良好（得分达到优秀，但有一票否决事件，最高为良好）" in text
 
 
