@@ -85,7 +85,9 @@ def test_a_commendation_has_the_parts_of_a_gongwen_in_order(sites: dict[str, Pat
     assert '<link rel="stylesheet" href="../../assets/gridscore-print.css">' in page
     css = (sites["plain"] / "assets/gridscore-print.css").read_text(encoding="utf-8")
     assert "@page { size: A4;" in css
-    hidden = re.search(r"@media print \{\s*/\* the site around the notice \*/\s*([^{]+)\{ display: none !important; \}", css)
+    hidden = re.search(
+        r"@media print \{\s*/\* the site around the notice \*/\s*([^{]+)\{ display: none !important; \}", css
+    )
     assert hidden is not None
     for chrome in (".md-header", ".md-tabs", ".md-sidebar", ".md-footer", ".md-search"):
         assert chrome in hidden.group(1)
@@ -100,7 +102,7 @@ def test_a_publicity_has_no_addressee_and_its_contact_follows_the_list(sites: di
         "<p><strong>反诈能手</strong>（共 3 人）</p>",
         "<p><strong>优秀网格员</strong>（共 3 人）</p>",
         "<p><strong>主要事迹</strong>（共 15 项，按时间先后）</p>",
-        "</ul>\n<p>公示期间如有异议，请通过以下渠道反映：东风街道综治中心 电话 0000-0000000</p>\n<div class=\"gs-doc-end\">",
+        '</ul>\n<p>公示期间如有异议，请通过以下渠道反映：东风街道综治中心 电话 0000-0000000</p>\n<div class="gs-doc-end">',
         "<p>2026年1月12日</p>",
         '<h2 id="_1">公示结果</h2>',
     )
@@ -242,6 +244,8 @@ def test_a_higher_number_dated_before_a_lower_one_is_an_error(sample: Path) -> N
 
 def test_numbers_of_another_prefix_are_another_series(sample: Path) -> None:
     path = sample / "records/notices/2026-04-20-correction-2026-03.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("东风反诈〔2026〕4号", "东风综治〔2026〕9号"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("东风反诈〔2026〕4号", "东风综治〔2026〕9号"), encoding="utf-8"
+    )
     run = run_cli("check", "--root", str(sample))
     assert run.code == 0, run.err
