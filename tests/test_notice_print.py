@@ -84,7 +84,8 @@ def test_a_commendation_has_the_parts_of_a_gongwen_in_order(sites: dict[str, Pat
     page = (sites["plain"] / C09).read_text(encoding="utf-8")
     assert '<link rel="stylesheet" href="../../assets/gridscore-print.css">' in page
     css = (sites["plain"] / "assets/gridscore-print.css").read_text(encoding="utf-8")
-    assert "@page { size: A4;" in css
+    assert re.search(r"@page \{\s*size: A4;", css)
+    assert 'content: "— " counter(page) " —"' in css  # 页码 under the text block
     hidden = re.search(
         r"@media print \{\s*/\* the site around the notice \*/\s*([^{]+)\{ display: none !important; \}", css
     )
