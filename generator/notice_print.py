@@ -33,6 +33,7 @@ class NoticeLayout:
     corrected_by: list[NoticeRef] = field(default_factory=list)  # the corrections of this notice
     date_text: str = ""  # 成文日期: 2026年4月8日
     deeds_title: str = "主要事迹"
+    named: frozenset[str] = frozenset()  # workers the lists name (with community and grid): their deeds omit it
 
 
 def chinese_date(day: date) -> str:
@@ -78,6 +79,7 @@ def layout(g: SiteGatherer, file: NoticeFile, lists: list[NamedList]) -> NoticeL
         corrected_by=[g.notice_ref(n) for n in _by_date(corrected_by)],
         date_text=chinese_date(notice.date),
         # a month's 突出事迹 are a list of their own; a year's are those of the people it names
+        named=frozenset(worker.id for named in lists for worker, _ in named.rows),
         deeds_title=next((named.title for named in lists if named.deeds and not named.rows), "主要事迹"),
     )
 

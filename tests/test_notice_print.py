@@ -113,12 +113,19 @@ def test_a_publicity_has_no_addressee_and_its_contact_follows_the_list(sites: di
 def test_each_deed_is_listed_once_in_date_order(sites: dict[str, Path], relative: str) -> None:
     text = article(sites["plain"], relative)
     assert text.count("事迹</strong>") == 1  # one 事迹 section, not one per honor
-    deeds = re.findall(r"<li>(\d{4}-\d\d-\d\d) <a [^>]*>([^<]*)</a>（[^）]*）<strong>([^<]*)</strong>(.*?)</li>", text)
+    # the names above give community and grid: a deed of a named worker does not repeat them
+    deeds = re.findall(r"<li>(\d{4}-\d\d-\d\d) <a [^>]*>([^<]*)</a> <strong>([^<]*)</strong>(.*?)</li>", text)
     assert len(deeds) == 15  # the three holders of both honors: 15 deeds, where there were 30
     assert len(set(deeds)) == len(deeds)
     dates = [d[0] for d in deeds]
     assert dates == sorted(dates)
     assert dates[0] == "2025-01-09" and dates[-1] == "2025-10-24"
+
+
+def test_a_deed_of_someone_not_named_above_says_their_community(sites: dict[str, Path]) -> None:
+    text = article(sites["plain"], C03)  # 彭丽娟 is not among the month's 优秀 names
+    assert re.search(r"<li>2026-03-10 <a [^>]*>彭丽娟</a>（河畔社区）<strong>协助挽回经济损失</strong>", text)
+    assert re.search(r"<li>2026-03-06 <a [^>]*>马\*</a> <strong>提供重要线索破获大案</strong>", text)
 
 
 def test_a_correction_and_the_notice_it_corrects_link_to_each_other(sites: dict[str, Path]) -> None:
@@ -197,7 +204,7 @@ def print_to_pdf(url: str, pdf: Path, profile: Path) -> int:
     return _pages(pdf)
 
 
-@pytest.mark.parametrize("relative", [C09, C03])
+@pytest.mark.parametrize("relative", [C09, C03, C25])
 def test_a_sample_commendation_prints_on_one_a4_page(served: str, relative: str, tmp_path: Path) -> None:
     # built with site_url: the QR code is on the page too
     url = served + relative.removesuffix("index.html")
