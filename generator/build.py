@@ -21,6 +21,7 @@ from typing import Any
 
 from .errors import GridscoreError, InvalidInput, Problem, UsageError
 from .fsguard import MKDOCS, MKDOCS_MAX_BYTES, TEMPLATE_MAX_BYTES, FileProblem, check_project, read_regular, walk
+from .notice_print import add_qr_codes
 from .pipeline import checked
 from .progress import Progress
 from .render import (
@@ -81,6 +82,7 @@ def render_site(root: Path, audience: Audience, today: date) -> tuple[Site, dict
     if refused:
         raise InvalidInput(refused)
     site = gather_site(dataset, results, audience, today)
+    add_qr_codes(site, _site_url(project))
     pages = render_pages(site, environment(project), html_environment(project))
     files = {path: text.encode("utf-8") for path, text in pages}
     files.update(data_files(site, results))

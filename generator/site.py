@@ -26,6 +26,7 @@ from .explain import grade_rule, rounding_text, term_text
 from .models import NOTICE_KINDS, ROLE_LABELS, Worker
 from .notice_body import has_scheme as _has_scheme
 from .notice_body import link_problems, links, located, resolver, to_html
+from .notice_print import layout as notice_layout
 from .numbers import exact, fmt, fmt_cents, fmt_plain, round2
 from .objections import statement_for
 from .periods import Month, Year
@@ -564,6 +565,7 @@ def gather_site(dataset: Dataset, results: Results, audience: Audience, build_da
 
     # notices
     for file in notices:
+        lists = _notice_lists(g, file)
         add(
             f"notices/{file.stem}.md",
             "notice.md.j2",
@@ -572,7 +574,10 @@ def gather_site(dataset: Dataset, results: Results, audience: Audience, build_da
             lazy=lambda body=file.notice.body: {"body_html": Markup(to_html(body, resolver(site_files(site))))},
             notice=file.notice,
             ref=g.notice_ref(file),
-            lists=_notice_lists(g, file),
+            lists=lists,
+            doc=notice_layout(g, file, lists),  # the 公文 layout (notice_print); the QR code is added by build
+            qr_svg=None,
+            online_url=None,
             statement=statement_for(dataset, file, build_date),
             corrections=_correction_rows(g, file),
             sealed=dataset.seals.get(str(file.notice.period)),

@@ -23,6 +23,7 @@ from .errors import InvalidInput, Problem
 from .load import NOTICES, RECORDS, Repository, event_entries, load_repository, rubric_in_force
 from .messages import did_you_mean
 from .models import ID_MAX, NOTICE_KINDS, NOTICE_STEM, Assessor, MonthlyRecord, Organization, Worker
+from .notice_numbers import number_order_problems
 from .periods import Month, Year
 from .privacy import public_text_problems
 from .rubric import Rubric
@@ -110,6 +111,7 @@ def validate(repo: Repository, *, notices_need_seals: bool = True) -> Dataset:
     for notice_file in repo.notices:
         problems.extend(_check_notice(notice_file))
         problems.extend(_check_notice_workers(notice_file, workers))
+    problems.extend(number_order_problems(repo.notices))
     problems.extend(_check_objections(repo))
     seals = _check_seals(repo.seals, entries, problems)
     problems.extend(_check_sealed_names(repo.seals, repo.rubrics))

@@ -197,7 +197,7 @@ NOTICES = [  # file stem, kind, number in its year, title, period, publicity win
     (
         "2026-06-10-criticism-2026-05",
         "criticism",
-        4,
+        5,
         "关于2026年5月网格内发生重大涉诈风险事件的通报批评",
         "2026-05",
         None,
@@ -208,7 +208,7 @@ NOTICES = [  # file stem, kind, number in its year, title, period, publicity win
     (
         "2026-10-09-commendation-2026-09",
         "commendation",
-        5,
+        6,
         "关于2026年9月网格反诈工作考评结果的通报表扬",
         "2026-09",
         None,
@@ -838,7 +838,7 @@ CORRECTION = {  # a record found wrong after its month was sealed, and the notic
     "field": "key_people_reached",
     "to": 40,
     "notice": "2026-04-20-correction-2026-03",
-    "number": "东风反诈〔2026〕6号",
+    "number": "东风反诈〔2026〕4号",  # numbered in date order (check)
     "title": "关于更正2026年3月网格反诈工作考评结果的通知",
     "body": "经复核，东风第一社区一名网格员2026年3月的重点人群走访覆盖人数登记有误（多登记8人），"
     "现予更正，该网格员及相关人员的考评结果相应调整，其他结果不变。",

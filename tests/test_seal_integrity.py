@@ -178,7 +178,11 @@ def test_deleting_a_middle_seal_is_red_in_check_too(sample: Path) -> None:
 def test_a_correction_dated_before_the_seal_does_not_reopen_it(sample: Path) -> None:
     edit(sample, "records/2026/06/dongfeng-1/wg-0101.yaml", "coordination: ", "coordination: poor #")
     notice = "records/notices/2026-07-01-correction-2026-06.yaml"
-    (sample / notice).write_text(NOTICE_0601.format(date="2026-07-01", workers="wg-0101"), encoding="utf-8")
+    # another 代字: no number of the sample's series fits between 5号 (2026-06-10) and 6号 (2026-10-09)
+    text = NOTICE_0601.format(date="2026-07-01", workers="wg-0101").replace(
+        "东风反诈〔2026〕9号", "东风综治〔2026〕1号"
+    )
+    (sample / notice).write_text(text, encoding="utf-8")
     lines = cli(sample, "check")  # 2026-06 was sealed on 2026-07-07
     assert lines[0] == "exit 1"
     assert (
