@@ -8,6 +8,7 @@ import functools
 import http.server
 import re
 import shutil
+import subprocess
 import threading
 import urllib.error
 import urllib.request
@@ -233,18 +234,40 @@ def test_robots_txt_public_allows_and_internal_disallows(built: dict[str, Any]) 
 
 def test_internal_pages_say_noindex_and_carry_the_mark_for_print(built: dict[str, Any]) -> None:
     noindex = '<meta name="robots" content="noindex,nofollow">'
-    mark = '<div class="gs-print-mark" aria-hidden="true">内部资料</div>'
     for path in pages(built["plain-internal"]):
         text = path.read_text(encoding="utf-8")
         assert noindex in text, path
         assert '<strong class="gs-internal-banner">内部资料 · 仅限工作人员查阅，请勿对外发布</strong>' in text, path
-        assert mark in text or path.name == "404.html", path  # Material's 404 page replaces the content block
+        assert re.search(r'<link rel="stylesheet" href="[./]*assets/gs-internal\.css">', text), path
     for path in pages(built["plain-public"]):
         text = path.read_text(encoding="utf-8")
-        assert noindex not in text and "gs-print-mark" not in text and "内部资料" not in text, path
-    css = (built["plain-internal"] / "assets/gs-basics.css").read_text(encoding="utf-8")
-    printed = css[css.index("@media print") :]
-    assert ".gs-print-mark {\n    display: block !important;\n    position: fixed;" in printed
+        assert noindex not in text and "gs-internal.css" not in text and "内部资料" not in text, path
+    css = (built["plain-internal"] / "assets/gs-internal.css").read_text(encoding="utf-8")
+    assert '@media print {\n  @page {\n    @top-right {\n      content: "内部资料";' in css
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+PDFTOTEXT = shutil.which("pdftotext")
+
+
+@pytest.mark.skipif(not (CHROMIUM and PDFTOTEXT), reason="needs chromium and pdftotext (poppler-utils)")
+def test_a_printed_internal_page_says_内部资料_on_every_sheet(built: dict[str, Any], tmp_path: Path) -> None:
+    """Print the internal March ranking (several A4 sheets) with Chromium: every sheet carries the mark; public none."""
+    for key, expected in (("plain-internal", True), ("plain-public", False)):
+        pdf = tmp_path / f"{key}.pdf"
+        page = (built[key] / "rankings/2026-03/index.html").as_uri()
+        subprocess.run(
+            [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+             "--disable-background-networking", f"--user-data-dir={tmp_path / 'profile'}",
+             "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page],
+            capture_output=True, timeout=120, check=False,
+        )  # fmt: skip
+        assert pdf.is_file(), f"chromium printed no PDF of {key}"
+        text = subprocess.run([PDFTOTEXT, str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        sheets = text.split("\f")[:-1] if text.endswith("\f") else text.split("\f")
+        assert len(sheets) >= 2, f"{key}: the month's ranking should fill more than one sheet"
+        for number, sheet in enumerate(sheets, 1):
+            assert ("内部资料" in sheet) is expected, f"{key}, sheet {number}: {sheet[:200]!r}"
 
 
 def test_public_pages_have_no_empty_banner(built: dict[str, Any]) -> None:
@@ -321,6 +344,8 @@ def test_404_page_works_under_a_sub_path(sub_path_server: tuple[str, Path], tmp_
     for missing in ("sub/no-such-page/", "sub/rankings/1999-01/deep/"):
         status, body = fetch(origin + missing)
         assert status == 404 and "gs-site-footer" in body.decode("utf-8"), missing
+        assert "<h1>404 · 页面不存在</h1>" in body.decode("utf-8")
+        assert f'请返回<a href="{origin}sub/">首页</a>' in body.decode("utf-8")
         parser = _Resources()
         parser.feed(body.decode("utf-8"))
         assert len(parser.found) >= 4, parser.found  # Material's CSS and bundle, gridscore's CSS and script
