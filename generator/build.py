@@ -21,6 +21,7 @@ from typing import Any
 
 from .errors import GridscoreError, InvalidInput, Problem, UsageError
 from .fsguard import MKDOCS, MKDOCS_MAX_BYTES, TEMPLATE_MAX_BYTES, FileProblem, check_project, read_regular, walk
+from .identity import NO_SITE_URL, as_of, footer_lines, robots_txt
 from .notice_print import add_qr_codes
 from .pipeline import checked
 from .progress import Progress
@@ -50,6 +51,7 @@ class BuildReport:
     files: int
     bytes: int
     seconds: float
+    notes: tuple[str, ...] = ()  # what the site lacks and why, one line each (printed after the summary)
 
 
 class BuildFailed(GridscoreError):
@@ -82,13 +84,25 @@ def render_site(root: Path, audience: Audience, today: date) -> tuple[Site, dict
     if refused:
         raise InvalidInput(refused)
     site = gather_site(dataset, results, audience, today)
-    add_qr_codes(site, _site_url(project))
-    pages = render_pages(site, environment(project), html_environment(project))
+    site_url = _site_url(project)
+    site.site_url = site_url
+    site.identity = dataset.organization.unit.site
+    add_qr_codes(site, site_url)
+    env = environment(project)
+    env.globals["feed"] = site_url is not None  # RSS needs absolute links: no site_url, no feed (and no link to it)
+    pages = render_pages(site, env, html_environment(project))
     files = {path: text.encode("utf-8") for path, text in pages}
     files.update(data_files(site, results))
-    files["notices/feed.xml"] = rss_feed(site, _site_url(project))
+    if site_url is not None:
+        files["notices/feed.xml"] = rss_feed(site, site_url)
+    files["robots.txt"] = robots_txt(site.audience == "internal", site_url)
     files.update(_assets(project))
     return site, files
+
+
+def build_notes(site: Site) -> tuple[str, ...]:
+    """What the build says besides its summary: why the site has no feed."""
+    return () if site.site_url else (NO_SITE_URL,)
 
 
 def _assets(project: Path) -> dict[str, bytes]:
@@ -120,6 +134,7 @@ def build(root: Path, audience: Audience, site_dir: Path | None = None) -> Build
         project = project_dir(root)
         target = site_target(root, project, wanted)  # again: the folder may have changed while rendering
         pages = len(site.pages)
+        notes = build_notes(site)
         staging = Staging(target)
         try:
             write_docs(staging.docs, files)
@@ -133,7 +148,7 @@ def build(root: Path, audience: Audience, site_dir: Path | None = None) -> Build
             staging.swap()
         finally:
             staging.remove()
-    return BuildReport(audience, target, pages, count, total, time.perf_counter() - started)
+    return BuildReport(audience, target, pages, count, total, time.perf_counter() - started, notes)
 
 
 def _measure(folder: Path) -> tuple[int, int]:
@@ -196,9 +211,22 @@ def mkdocs_config(project: Path, docs_dir: Path, site_dir: Path, site: Site, **o
         hooks=[str(Path(__file__).with_name("page_hook.py")), *overrides.pop("hooks", [])],
         **overrides,
     )
-    config["extra"]["audience"] = site.audience
+    config["extra"].update(theme_extra(site))
     config["site_name"] = site_title(site)
     return config
+
+
+def theme_extra(site: Site) -> dict[str, Any]:
+    """What the theme's templates read from ``config.extra``: the audience, the footer
+    (partials/copyright.html) and the feed's link (partials/gs-head.html). The templates escape the texts."""
+    return {
+        "audience": site.audience,
+        "gs_identity": footer_lines(site.identity),
+        "gs_as_of": as_of(site.build_date),
+        "gs_feed": f"{site.site_url.rstrip('/')}/notices/feed.xml"
+        if site.site_url
+        else None,  # absolute, as the feed's links
+    }
 
 
 def site_title(site: Site) -> str:
@@ -252,7 +280,10 @@ def _site_url(project: Path) -> str | None:
     except (FileProblem, OSError, UnicodeDecodeError, yaml.YAMLError):
         return None
     url = data.get("site_url") if isinstance(data, dict) else None
-    return url if isinstance(url, str) and url else None
+    # An address has no space or control character (MkDocs would refuse it; robots.txt must not get a line).
+    if not isinstance(url, str) or not url or any(c.isspace() or ord(c) < 0x20 or ord(c) == 0x7F for c in url):
+        return None
+    return url
 
 
 class _Collector(logging.Handler):

@@ -329,6 +329,8 @@ def build(root: Path, audience: str, site_dir: Path | None) -> None:
         f"已生成{label}站点：{report.site_dir}（{report.pages} 个页面，{report.files} 个文件，"
         f"{report.bytes / 1024 / 1024:.1f} MB，用时 {report.seconds:.1f} 秒）"
     )
+    for note in report.notes:
+        click.echo(note)
 
 
 @cli.command(context_settings=CONTEXT_SETTINGS)
@@ -339,7 +341,17 @@ def serve(root: Path, audience: str, port: int) -> None:
     """本机预览网站（http://127.0.0.1:端口/），修改记录、标准或模板后自动刷新。"""
     from mkdocs.commands.serve import serve as mkdocs_serve
 
-    from .build import DOCS_BUILD, TEMPLATES, build_date, project_dir, quiet_jieba, render_site, site_title, write_docs
+    from .build import (
+        DOCS_BUILD,
+        TEMPLATES,
+        build_date,
+        project_dir,
+        quiet_jieba,
+        render_site,
+        site_title,
+        theme_extra,
+        write_docs,
+    )
 
     site, files = render_site(root, audience, build_date())  # type: ignore[arg-type]
     docs_dir = root / DOCS_BUILD / f"serve-{audience}"
@@ -360,7 +372,7 @@ def serve(root: Path, audience: str, port: int) -> None:
         nav=site.nav,
         dev_addr=f"127.0.0.1:{port}",
         hooks=[str(Path(__file__).with_name(hook)) for hook in ("serve_hook.py", "page_hook.py")],
-        extra={"generator": False, "audience": audience},
+        extra={"generator": False, **theme_extra(site)},
         site_name=site_title(site),
     )
 

@@ -279,10 +279,23 @@ class Strict(BaseModel):
 # --- organization.yaml ------------------------------------------------------
 
 
+class SiteIdentity(Strict):
+    """The footer of every page (《政府网站发展指引》): every line optional, an absent one is not shown."""
+
+    host: Title | None = Field(default=None, title="主办单位")
+    contact: Title | None = Field(default=None, title="联系方式", description="如 东风街道综治中心 0000-0000000")
+    icp: Name | None = Field(default=None, title="ICP备案号", description="如 京ICP备00000000号")
+    police_record: Name | None = Field(
+        default=None, title="公安机关备案号", description="如 京公网安备00000000000000号"
+    )
+    site_code: Name | None = Field(default=None, title="政府网站标识码", description='纯数字请加引号，如 "0000000000"')
+
+
 class Unit(Strict):
     name: Name = Field(title="考评单位全称")
     short: Name = Field(title="简称")
     leading_group: Name = Field(title="领导小组（通报落款）")
+    site: SiteIdentity | None = Field(default=None, title="网站页脚（主办单位、联系方式、备案号，均可不填）")
 
 
 class Grid(Strict):

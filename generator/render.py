@@ -510,9 +510,9 @@ def _csv(rows: list[list[str]]) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def rss_feed(site: Site, site_url: str | None) -> bytes:
-    """RSS 2.0 of the notices this audience may read, newest first."""
-    base = (site_url or "").rstrip("/") + "/" if site_url else ""
+def rss_feed(site: Site, site_url: str) -> bytes:
+    """RSS 2.0 of the notices this audience may read, newest first; every link absolute (feed readers need them)."""
+    base = site_url.rstrip("/") + "/"
     notice_pages = [p for p in site.pages if p.template == "notice.md.j2"]
     notice_pages.sort(key=lambda p: (p.context["notice"].date, p.path), reverse=True)
     items = []
@@ -524,13 +524,13 @@ def rss_feed(site: Site, site_url: str | None) -> bytes:
             "    <item>\n"
             f"      <title>{_rss_text(notice.title)}</title>\n"
             f"      <link>{xml_escape(url)}</link>\n"
-            f'      <guid isPermaLink="{"true" if base else "false"}">{xml_escape(url)}</guid>\n'
+            f'      <guid isPermaLink="true">{xml_escape(url)}</guid>\n'
             f"      <pubDate>{_rfc822(notice.date)}</pubDate>\n"
             f"      <category>{_rss_text(page.context['ref'].kind_label)}</category>\n"
             f"      <description>{_rss_text(summary)}</description>\n"
             "    </item>\n"
         )
-    channel_link = f"{base}notices/" if base else "notices/"
+    channel_link = f"{base}notices/"
     text = (
         '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0">\n  <channel>\n'
         f"    <title>{_rss_text(site.unit_short)}网格反诈考评 · 公示公告</title>\n"

@@ -23,7 +23,7 @@ from .annual import AnnualResult, AnnualSummary
 from .datafiles import EventEntry, NoticeFile
 from .errors import Problem
 from .explain import grade_rule, rounding_text, term_text
-from .models import NOTICE_KINDS, ROLE_LABELS, Worker
+from .models import NOTICE_KINDS, ROLE_LABELS, SiteIdentity, Worker
 from .notice_body import has_scheme as _has_scheme
 from .notice_body import link_problems, links, located, resolver, to_html
 from .notice_print import layout as notice_layout
@@ -203,6 +203,8 @@ class Site:
     pages: list[Page] = field(default_factory=list)
     nav: list[Any] = field(default_factory=list)
     files: dict[str, bytes] = field(default_factory=dict)
+    site_url: str | None = None  # mkdocs.yml's site_url (set by build.render_site)
+    identity: SiteIdentity | None = None  # organization.yaml's unit.site: the footer
 
 
 def relative(target: str, page: str) -> str:

@@ -198,6 +198,8 @@ def _check_organization_text(org: Organization, doc: Document) -> list[Problem]:
 
     for key in ("name", "short", "leading_group"):
         check(("unit", key), getattr(org.unit, key))
+    if org.unit.site is not None and org.unit.site.host:  # contact holds the unit's phone; 备案号 are digits
+        check(("unit", "site", "host"), org.unit.site.host)
     for ci, community in enumerate(org.communities):
         check(("communities", ci, "name"), community.name)
         for gi, grid in enumerate(community.grids):

@@ -155,12 +155,17 @@ def community_of(worker: str) -> str:
     return next(community for w, community, _, _ in WORKERS if w == worker)
 
 
+SITE_LINES = (("host", 100), ("contact", 100), ("icp", 32), ("police_record", 32), ("site_code", 32))
+
+
 def organization_text(names: Slots) -> str:
     lines = [
         "unit:",
         f"  name: {q(names.take('unit.name'))}",
         f"  short: {q(names.take('unit.short'))}",
         f"  leading_group: {q(names.take('unit.leading_group'))}",
+        "  site:",  # the footer of every page
+        *(f"    {key}: {q(names.take(f'unit.site.{key}', limit))}" for key, limit in SITE_LINES),
         "communities:",
     ]
     for community, grids in COMMUNITIES.items():
@@ -713,6 +718,9 @@ def assert_page_is_inert(sites: Sites, page: Page, audience: str, path: str) -> 
         for where, text in expected_texts(sites, audience, path).items():
             if squeeze(text) not in page.text:
                 problems.append(f"{where}: {text!r} is not shown as text")
+        for where, text in hostile.texts("unit.site.").items():  # the footer of every page
+            if squeeze(text) not in page.text:
+                problems.append(f"{where}: {text!r} is not shown as text in the footer")
         short = hostile.given["unit.short"]
         if short not in page.title:
             problems.append(f"unit.short: {short!r} is not in the page title {page.title!r}")

@@ -16,12 +16,13 @@ from pathlib import Path
 import pytest
 
 from generator.build import render_site
-from generator.render import FRAGMENT_SUFFIX, fragment_path
+from generator.render import FRAGMENT_SUFFIX, fragment_path, rss_feed
 
 from .conftest import PROJECT
 
 GOLDEN = Path(__file__).parent / "golden"
 BUILD_DATE = date(2026, 11, 1)
+SITE_URL = "https://example.gov.cn/fanzha/"
 # Every page but the worker pages (41 of them, alike in shape), plus workers that show each case.
 WORKERS = {
     "public": ["wg-0103", "wg-0104", "wg-0206", "wg-0405"],  # honors; 欧阳* masked; fail streak; veto
@@ -30,7 +31,8 @@ WORKERS = {
 
 
 def selected(audience: str) -> dict[str, bytes]:
-    _, files = render_site(PROJECT, audience, BUILD_DATE)  # type: ignore[arg-type]
+    site, files = render_site(PROJECT, audience, BUILD_DATE)  # type: ignore[arg-type]
+    files["notices/feed.xml"] = rss_feed(site, SITE_URL)  # the sample sets no site_url, so the build writes none
     keep = {f"workers/{worker}.md" for worker in WORKERS[audience]}
     keep |= {fragment_path(path) for path in keep}  # their monthly breakdowns, rendered as HTML
     return {

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import shutil
 import xml.etree.ElementTree as ET
 from datetime import date
 from html.parser import HTMLParser
@@ -18,7 +19,7 @@ import pytest
 
 from generator import notice_body
 
-from .conftest import PERFECT_METRICS, Repo
+from .conftest import PERFECT_METRICS, PROJECT, Repo
 from .test_scoring import event, events
 
 EPOCH = "1795996800"  # 2026-11-30
@@ -241,6 +242,9 @@ def test_rss_descriptions_are_plain_text(repo: Repo, tmp_path: Path, monkeypatch
     )
     assert feed_item == "全体网格员]]></description><x>学习 排行榜。"
     notice(repo, "**全体**网格员向 [3 月先进](rankings/2026-03/) 学习。\n\n第二段。")
+    shutil.copytree(PROJECT / "site_templates", repo.root / "site_templates")  # a feed needs a site_url
+    config = (PROJECT / "mkdocs.yml").read_text(encoding="utf-8")
+    repo.write("mkdocs.yml", f"site_url: https://example.gov.cn/fanzha/\n{config}")
     site = built(repo, tmp_path, monkeypatch)
     channel = ET.parse(site / "notices/feed.xml").getroot().find("channel")
     assert channel is not None

@@ -6,7 +6,6 @@ import csv
 import io
 import json
 import re
-import xml.etree.ElementTree as ET
 from datetime import date
 from pathlib import Path
 
@@ -64,7 +63,6 @@ def test_every_page_of_the_nav_exists(sites: dict[str, Path]) -> None:
         "honors/2025/index.html",
         "notices/index.html",
         "notices/2026-04-08-commendation-2026-03/index.html",
-        "notices/feed.xml",
         "rubric/index.html",
         "rubric/2025/index.html",
         "workers/wg-0101/index.html",
@@ -171,7 +169,9 @@ def test_no_page_loads_anything_from_the_web(sites: dict[str, Path]) -> None:
             text = path.read_text(encoding="utf-8")
             for match in loads.finditer(text):
                 context = text[max(0, match.start() - 60) : match.end() + 60]
-                # an <a href> to the web is a link, not a load; Material has none unless configured
+                if re.match(r'<a href="https://beian\.(miit|mps)\.gov\.cn/"', text[match.start() - 3 :]):
+                    continue  # the footer's 备案号 link to their record sites (a link, not a load)
+                # Material has no other link to the web unless configured
                 assert "<a " not in context, f"{path}: {context}"
                 pytest.fail(f"{path} loads from the web: {context}")
             assert "fonts.googleapis" not in text and "fonts.gstatic" not in text
@@ -205,15 +205,6 @@ def test_open_data_matches_the_scores_and_masks_names(sites: dict[str, Path], da
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
     assert len(rows) == sum(len(entries) for entries in dataset.entries.values())
     assert {"period", "worker", "name", "total", "grade", "rank", "item.publicity", "bonus"} <= set(rows[0])
-
-
-def test_rss_feed_lists_public_notices(sites: dict[str, Path]) -> None:
-    root = ET.fromstring((sites["public"] / "notices/feed.xml").read_bytes())
-    titles = [item.findtext("title") for item in root.iter("item")]
-    assert "关于2026年3月网格反诈工作考评结果的通报表扬" in titles
-    assert not [t for t in titles if t and "通报批评" in t]
-    internal = ET.fromstring((sites["internal"] / "notices/feed.xml").read_bytes())
-    assert len(list(internal.iter("item"))) == len(titles) + 1
 
 
 def test_rubric_page_shows_version_and_history(sites: dict[str, Path]) -> None:
