@@ -33,6 +33,7 @@ from .render import (
     render_pages,
     rss_feed,
 )
+from .search import SEARCH_EXTRAS, search_extras
 from .site import Audience, Site, gather_site
 from .sitedir import Staging, interruptible, site_target
 from .today import today
@@ -85,6 +86,7 @@ def render_site(root: Path, audience: Audience, today: date) -> tuple[Site, dict
     files = {path: text.encode("utf-8") for path, text in pages}
     files.update(data_files(site, results))
     files["notices/feed.xml"] = rss_feed(site, _site_url(project))
+    files[SEARCH_EXTRAS] = search_extras(site)
     files.update(_assets(project))
     return site, files
 
@@ -161,7 +163,7 @@ def write_docs(docs_dir: Path, files: dict[str, bytes]) -> None:
         if folder.exists():
             shutil.rmtree(folder)
     for relative, content in sorted(files.items()):
-        base = fragments if relative.endswith(FRAGMENT_SUFFIX) else docs_dir
+        base = fragments if relative.endswith(FRAGMENT_SUFFIX) or relative == SEARCH_EXTRAS else docs_dir
         path = base / confined(relative)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content)
