@@ -4,6 +4,9 @@ MkDocs loads a hook by its file path, so imports are absolute. The fragment's
 links name docs files (``data-gs-href="rubric/2026.md"``); they are resolved
 here the way MkDocs resolves Markdown links, and a link to a page that does not
 exist fails the build, as it would in strict Markdown.
+
+It also shapes the search index (generator/search.py): the rankings' tables are
+left out, and the index Material wrote gets the worker entries and tags.
 """
 
 from __future__ import annotations
@@ -27,12 +30,12 @@ _TABLE = re.compile(r"<table(?=[\s>])")
 _extras: dict[str, Any] | None = None
 
 
-def on_config(config: Any, **kwargs: Any) -> Any:
+@event_priority(-100)  # after gridscore serve's hook regenerated the docs
+def on_pre_build(config: Any, **kwargs: Any) -> None:
     global _extras
     _extras = search.load_extras(Path(config["docs_dir"]))
     if _extras is not None:
         search.add_words(_extras["words"])
-    return config
 
 
 def on_page_content(html_text: str, page: Any, config: Any, files: Any, **kwargs: Any) -> str:

@@ -91,14 +91,11 @@ def add_words(words: list[str]) -> None:
 
 def segment(text: str) -> str:
     """``text`` split into words the way Material's search plugin splits a page."""
-    from material.plugins.search.plugin import SearchIndex
+    from material.plugins.search import plugin  # type: ignore[import-untyped]
 
-    splitter: Any = SearchIndex()
-    try:
-        import jieba  # type: ignore[import-untyped]  # noqa: F401
-    except ImportError:
+    if plugin.jieba is None:
         return text
-    return str(splitter._segment_chinese(text))
+    return str(plugin.SearchIndex()._segment_chinese(text))
 
 
 def url_of(path: str) -> str:

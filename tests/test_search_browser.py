@@ -7,6 +7,8 @@ shows what a reader gets; test_search.py checks the index itself.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
@@ -21,7 +23,7 @@ def first_results(driver: WebDriver, base_url: str, query: str) -> list[str]:  #
     """The pages of the results Material shows for ``query``, best first, relative to the site."""
     search(driver, query)
 
-    def links(d: WebDriver) -> list[str] | bool:
+    def links(d: WebDriver) -> Any:
         hrefs = d.execute_script(
             "return Array.from(document.querySelectorAll('.md-search-result__item > a'))"
             ".map(a => a.getAttribute('href'))"
@@ -29,7 +31,9 @@ def first_results(driver: WebDriver, base_url: str, query: str) -> list[str]:  #
         return hrefs or False
 
     hrefs: list[str] = WebDriverWait(driver, TIMEOUT).until(links)
-    return [href.split("#")[0].split("?")[0].removeprefix(base_url).removeprefix("./").removeprefix("../") for href in hrefs]
+    return [
+        href.split("#")[0].split("?")[0].removeprefix(base_url).removeprefix("./").removeprefix("../") for href in hrefs
+    ]
 
 
 @pytest.fixture(scope="module")
