@@ -6,10 +6,12 @@ How Material's browser client reads it is tested in test_search_browser.py.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from generator import search
 from generator.build import build
 from generator.privacy import mask_name
 from generator.validate import load_dataset
@@ -100,3 +102,36 @@ def test_index_is_written_compactly_in_utf8(indexes: dict[str, dict[str, Any]]) 
     raw = indexes["public"]["raw"]
     assert "排行榜" in raw and "\\u6392" not in raw
     assert indexes["public"]["config"]["lang"] == ["zh"]
+
+
+def test_rewrite_escapes_the_worker_entries_and_keeps_masked_names_whole(tmp_path: Path) -> None:
+    index = tmp_path / "search_index.json"
+    page = {"location": "rankings/2026-03/", "title": "排行榜", "text": f"马{ZWSP}*{ZWSP}东风"}
+    index.write_text(json.dumps({"config": {}, "docs": [page]}), encoding="utf-8")
+    extras = {
+        "workers": [{"page": "workers/x.md", "title": '<img src=x onerror="alert(1)"> x', "text": "社区&网格"}],
+        "tags": {"rankings/2026-03.md": ["<b>3月</b>"]},
+        "boosts": {"rankings/2026-03.md": 1.001},
+        "words": [],
+    }
+    search.rewrite_index(index, extras)
+    raw = index.read_text(encoding="utf-8")
+    docs = json.loads(raw)["docs"]
+    assert "<img" not in raw and "<b>" not in raw
+    assert docs[0] == {
+        "location": "rankings/2026-03/",
+        "title": "排行榜",
+        "text": f"马*{ZWSP}东风",
+        "tags": ["&lt;b&gt;3月&lt;/b&gt;"],
+        "boost": 1.001,
+    }
+    assert docs[1]["location"] == "workers/x/"
+    assert docs[1]["title"].startswith("&lt;img src=x onerror=")
+    assert "&amp;" in docs[1]["text"]
+
+
+@pytest.mark.parametrize(
+    ("path", "url"), [("index.md", ""), ("honors/index.md", "honors/"), ("rankings/2026-03.md", "rankings/2026-03/")]
+)
+def test_url_of_a_docs_page(path: str, url: str) -> None:
+    assert search.url_of(path) == url
