@@ -135,3 +135,20 @@ def test_rewrite_escapes_the_worker_entries_and_keeps_masked_names_whole(tmp_pat
 )
 def test_url_of_a_docs_page(path: str, url: str) -> None:
     assert search.url_of(path) == url
+
+
+def test_index_stays_within_the_county_budget(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """§8: a county's index (3,000 workers, a year) within 2 MB: a worker costs a short entry, not rows."""
+    from .test_synth import synth
+
+    root = tmp_path_factory.mktemp("county") / "repo"
+    synth.generate(root, workers=200, months=12, seed=7)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", "1802620800")  # 2027-02-15 (China), as the benchmarks
+        site = build(root, "public", root.parent / "site").site_dir
+    index = site / "search" / "search_index.json"
+    workers = [d for d in json.loads(index.read_text(encoding="utf-8"))["docs"] if d["location"].startswith("workers/")]
+    assert len(workers) >= 200
+    per_worker = index.stat().st_size / len(workers)
+    # 2 MB over 3,000 workers is 699 bytes each, the pages that are not workers' included
+    assert per_worker <= 2 * 1024 * 1024 / 3000, f"{per_worker:.0f} bytes a worker"
