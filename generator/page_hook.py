@@ -43,7 +43,7 @@ def on_page_content(html_text: str, page: Any, config: Any, files: Any, **kwargs
     if page.file.src_uri.startswith("rankings/"):
         # The rankings' tables stay out of the search index (Material's search plugin skips
         # data-search-exclude and strips it from the page): each worker has an entry of its own.
-        html_text = _TABLE.sub("<table data-search-exclude", html_text)
+        html_text = _TABLE.sub('<table data-search-exclude="true"', html_text)
     return html_text
 
 
