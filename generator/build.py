@@ -35,6 +35,7 @@ from .render import (
     render_pages,
     rss_feed,
 )
+from .search import SEARCH_EXTRAS, search_extras
 from .site import Audience, Site, gather_site
 from .sitedir import Staging, interruptible, site_target
 from .today import today
@@ -96,6 +97,7 @@ def render_site(root: Path, audience: Audience, today: date) -> tuple[Site, dict
     if site_url is not None:
         files["notices/feed.xml"] = rss_feed(site, site_url)
     files["robots.txt"] = robots_txt(site.audience == "internal", site_url)
+    files[SEARCH_EXTRAS] = search_extras(site)
     files.update(_assets(project))
     return site, files
 
@@ -178,7 +180,7 @@ def write_docs(docs_dir: Path, files: dict[str, bytes]) -> None:
         if folder.exists():
             shutil.rmtree(folder)
     for relative, content in sorted(files.items()):
-        base = fragments if relative.endswith(FRAGMENT_SUFFIX) else docs_dir
+        base = fragments if relative.endswith(FRAGMENT_SUFFIX) or relative == SEARCH_EXTRAS else docs_dir
         path = base / confined(relative)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content)

@@ -4,6 +4,9 @@ MkDocs loads a hook by its file path, so imports are absolute. The fragment's
 links name docs files (``data-gs-href="rubric/2026.md"``); they are resolved
 here the way MkDocs resolves Markdown links, and a link to a page that does not
 exist fails the build, as it would in strict Markdown.
+
+It also shapes the search index (generator/search.py): the rankings' tables are
+left out, and the index Material wrote gets the worker entries and tags.
 """
 
 from __future__ import annotations
@@ -14,14 +17,44 @@ from pathlib import Path
 from typing import Any
 
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 from mkdocs.utils import get_relative_url
 
+from generator import search
 from generator.render import FRAGMENT_PART, FRAGMENT_SLOT, fragment_path, fragments_dir
 
 _LINK = re.compile(r'data-gs-href="([^"]*)"')
 
 
+_TABLE = re.compile(r"<table(?=[\s>])")
+_extras: dict[str, Any] | None = None
+
+
+@event_priority(-100)  # after gridscore serve's hook regenerated the docs
+def on_pre_build(config: Any, **kwargs: Any) -> None:
+    global _extras
+    _extras = search.load_extras(Path(config["docs_dir"]))
+    if _extras is not None:
+        search.add_words(_extras["words"])
+
+
 def on_page_content(html_text: str, page: Any, config: Any, files: Any, **kwargs: Any) -> str:
+    html_text = _fill_fragments(html_text, page, config, files)
+    if page.file.src_uri.startswith("rankings/"):
+        # The rankings' tables stay out of the search index (Material's search plugin skips
+        # data-search-exclude and strips it from the page): each worker has an entry of its own.
+        html_text = _TABLE.sub('<table data-search-exclude="true"', html_text)
+    return html_text
+
+
+@event_priority(-100)  # after the search plugin wrote the index
+def on_post_build(config: Any, **kwargs: Any) -> None:
+    index = Path(config["site_dir"]) / "search" / "search_index.json"
+    if _extras is not None and index.is_file():
+        search.rewrite_index(index, _extras)
+
+
+def _fill_fragments(html_text: str, page: Any, config: Any, files: Any) -> str:
     if FRAGMENT_SLOT not in html_text:
         return html_text
     source = fragments_dir(Path(config["docs_dir"])) / fragment_path(page.file.src_uri)
