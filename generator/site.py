@@ -295,9 +295,7 @@ class SiteGatherer:
     def month_rows(self, month: Month) -> list[MonthRow]:
         results = self.results.month(month)
         before = month.previous()
-        earlier = (
-            {r.worker_id: r.rank for r in self.results.month(before)} if before in self.dataset.entries else None
-        )
+        earlier = {r.worker_id: r.rank for r in self.results.month(before)} if before in self.dataset.entries else None
         shared = Counter(r.rank for r in results)
         return [
             MonthRow(

@@ -238,7 +238,8 @@ def test_axe_harness_reports_low_contrast(driver: WebDriver, sites: dict[str, Si
     driver.execute_script("document.body.style.setProperty('--md-typeset-a-color', '#ef5552')")
     violations = axe_violations(driver)
     assert any(v["id"] == "color-contrast" for v in violations), describe(violations)
-    assert "3.44" in describe(violations) or "3.45" in describe(violations)
+    ratios = [float(r) for r in re.findall(r"contrast of (\d+\.\d+)", describe(violations))]
+    assert ratios and max(ratios) < 4.5, describe(violations)  # Material's red measures about 3.4:1
 
 
 def _ratio(driver: WebDriver, foreground: str, background: str) -> float:

@@ -151,7 +151,11 @@ def test_public_site_names_no_honors_of_an_unsealed_year(sample_sites: dict[str,
     assert "年度评选进行中" in home_2026 and not WORKER_LINK.search(home_2026)
     # the year ranking shows the running scores, no annual grade and no honors
     ranking = article(site, "rankings/2026")
-    assert "年度评选进行中" in ranking and "<th scope=\"col\">等次</th>" not in ranking and "<th scope=\"col\">荣誉</th>" not in ranking
+    assert (
+        "年度评选进行中" in ranking
+        and '<th scope="col">等次</th>' not in ranking
+        and '<th scope="col">荣誉</th>' not in ranking
+    )
     assert not any(name in ranking.split("<table>")[1] for name in names)
     # nor does a worker page or the open data
     worker = article(site, "workers/wg-0203")
@@ -175,7 +179,7 @@ def test_public_site_names_the_honors_of_a_sealed_year(sample_sites: dict[str, P
             assert shown(worker) in text
     home = section(article(site, ""), "2025年度光荣榜")
     assert all(shown(worker) in home for worker in holders)
-    assert "<th scope=\"col\">荣誉</th>" in article(site, "rankings/2025")
+    assert '<th scope="col">荣誉</th>' in article(site, "rankings/2025")
 
 
 def test_internal_site_shows_the_provisional_honors_marked(sample_sites: dict[str, Path]) -> None:
@@ -187,7 +191,7 @@ def test_internal_site_shows_the_provisional_honors_marked(sample_sites: dict[st
     assert all(worker.name in text for worker in holders)
     assert all(f"{honor.name}（暂定）" in text for honor in summary.rubric.honors)
     assert "2026年度荣誉（暂定）：" in article(site, f"workers/{holders[0].id}")
-    assert "<th scope=\"col\">荣誉</th>" in article(site, "rankings/2026")
+    assert '<th scope="col">荣誉</th>' in article(site, "rankings/2026")
 
 
 def test_sealing_the_year_publishes_its_honors(tmp_path: Path) -> None:

@@ -28,6 +28,7 @@
     root.classList.toggle("gs-large", on);
     var buttons = document.querySelectorAll(".gs-large-text-switch");
     for (var i = 0; i < buttons.length; i++) buttons[i].setAttribute("aria-pressed", on ? "true" : "false");
+    document.dispatchEvent(new Event("gridscore:textsize")); // tables may now overflow (gridscore.js)
   }
 
   apply(remembered());

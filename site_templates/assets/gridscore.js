@@ -80,7 +80,24 @@
     });
   }
 
+  // A table wider than the screen scrolls sideways: its scroll box must be reachable by keyboard
+  // (WCAG 2.1.1), so one that overflows gets a tab stop and a name.
+  function scrollable() {
+    Array.prototype.forEach.call(document.querySelectorAll(".md-typeset__scrollwrap"), function (box) {
+      if (box.scrollWidth > box.clientWidth + 1) {
+        box.tabIndex = 0;
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-label", "表格（可左右滚动）");
+      } else if (box.getAttribute("role") === "region") {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("role");
+        box.removeAttribute("aria-label");
+      }
+    });
+  }
+
   function init() {
+    scrollable();
     Array.prototype.forEach.call(document.querySelectorAll(".gs-filterable"), function (wrapper) {
       if (wrapper.dataset.ready) return;
       filterable(wrapper);
@@ -88,6 +105,9 @@
       wrapper.dataset.ready = "1";
     });
   }
+
+  window.addEventListener("resize", scrollable);
+  document.addEventListener("gridscore:textsize", scrollable);
 
   if (window.document$ && window.document$.subscribe) {
     window.document$.subscribe(init); // Material's instant loading
