@@ -10,7 +10,6 @@ two sides of ``gridscore diff``).
 
 from __future__ import annotations
 
-import gc
 import json
 import os
 import re
@@ -18,7 +17,6 @@ import stat
 import subprocess
 import tempfile
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
@@ -28,6 +26,7 @@ from typing import IO, Any
 
 from .errors import GridscoreError, UsageError, one_line
 from .fsguard import FileProblem, kind_name, read_regular, too_big
+from .validate import without_cycle_collection
 from .yamlio import UNIT_MAX_BYTES, YamlProblem, parse_document
 
 SEALS = "records/seals"
@@ -474,7 +473,9 @@ def verify_history(root: Path, revision: str = "HEAD") -> HistoryReport:
     report = HistoryReport(commits=len(history))
     found: dict[str, dict[tuple[str, str], Violation]] = {}  # commit → its violations, each once
     compared: dict[tuple[_Tree | None, _Tree | None], list[Violation]] = {}
-    with _ObjectReader(top) as objects, _no_cycle_collection():
+    # A county seal parses into a million objects; automatic collections would rescan the ones kept for
+    # the next comparison (it tripled the walk). Parsed YAML holds no cycles: reference counting frees it.
+    with _ObjectReader(top) as objects, without_cycle_collection(keep=False):
         for child, *parents in history:
             after = trees[child]
             for before in [trees[parent] for parent in parents] or [None]:  # a root commit: an empty parent
@@ -491,23 +492,6 @@ def verify_history(root: Path, revision: str = "HEAD") -> HistoryReport:
         where = subjects[child]
         report.violations += [replace(v, where=where) for _, v in sorted(violations.items())]
     return report
-
-
-@contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Parse seals without the cycle collector rescanning the ones kept for the next comparison.
-
-    A county's seal is a million objects; with a few of them alive, every automatic collection
-    walks them all again (it tripled the time of a walk). Parsed YAML holds no cycles:
-    reference counting frees it.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _compare_trees(

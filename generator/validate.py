@@ -73,14 +73,15 @@ def load_dataset(root: Path, *, notices_need_seals: bool = True) -> Dataset:
 
 
 @contextmanager
-def without_cycle_collection() -> Iterator[None]:
+def without_cycle_collection(*, keep: bool = True) -> Iterator[None]:
     """Build a big, long-lived dataset without Python's cycle collector rescanning it.
 
     Loading a county allocates millions of objects, and each automatic
     collection walks all of them again (about half the time of scoring). The
     collector is paused while loading, and what was loaded is then moved out
     of its reach (``gc.freeze``) until the command ends (``cli.main`` unfreezes it); plain
-    reference counting still frees it.
+    reference counting still frees it. ``keep=False``: what was built is not kept (e.g. seals
+    parsed one after another by ``verify``), so it is left to reference counting, not frozen.
     """
     enabled = gc.isenabled()
     gc.disable()
@@ -88,7 +89,8 @@ def without_cycle_collection() -> Iterator[None]:
         yield
     finally:
         if enabled:
-            gc.freeze()
+            if keep:
+                gc.freeze()
             gc.enable()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.server
 import os
 import shutil
 import subprocess
@@ -10,6 +11,8 @@ import tempfile
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -136,3 +139,24 @@ def sample(tmp_path: Path) -> Path:
     shutil.copytree(PROJECT / "records", root / "records")
     shutil.copytree(PROJECT / "rubric", root / "rubric")
     return root
+
+
+class PagesHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves built sites, each under its own sub-path, quietly; a missing file gets that site's 404.html, as Pages hosts do."""
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        top = urlsplit(self.path).path.strip("/").split("/")[0]
+        page = Path(self.directory) / top / "404.html"
+        if code != 404 or not top or not page.is_file():
+            super().send_error(code, message, explain)
+            return
+        content = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(content)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(content)

@@ -35,7 +35,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from . import payloads
-from .conftest import PERFECT_METRICS, PROJECT, Repo, Run, run_cli
+from .conftest import PERFECT_METRICS, PROJECT, PagesHandler, Repo, Run, run_cli
 from .fuzzing import RUBRIC_DATA, dump_yaml
 from .payloads import FOREIGN_HOST, MARKER, Payload
 
@@ -433,27 +433,6 @@ def forge_seal_change(root: Path) -> str | None:
 # --- building and serving -------------------------------------------------------------------------------------
 
 
-class _SiteHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves the built sites, each under its own sub-path, with the site's 404 page for a missing file."""
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        top = urlsplit(self.path).path.strip("/").split("/")[0]
-        page = Path(self.directory) / top / "404.html"
-        if code != 404 or not top or not page.is_file():
-            super().send_error(code, message, explain)
-            return
-        content = page.read_bytes()
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(content)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(content)
-
-
 @dataclass
 class Sites:
     hostile: Hostile
@@ -473,7 +452,7 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sites]:
     served = tmp / "served"
     served.mkdir()
     # The port first: each site is built for its address (site_url), as a deployment would be.
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_SiteHandler, directory=str(served)))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(PagesHandler, directory=str(served)))
     server.daemon_threads = True
     origin = f"http://127.0.0.1:{server.server_address[1]}/"
     (tmp / "repo").mkdir()

@@ -17,13 +17,13 @@ from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import pytest
 
 from generator.identity import NO_SITE_URL
 
-from .conftest import ORGANIZATION, PROJECT, Repo, record_text, run_cli
+from .conftest import ORGANIZATION, PROJECT, PagesHandler, Repo, record_text, run_cli
 
 TODAY = "2026-11-30"
 AS_OF = "数据截至 2026年11月30日"
@@ -280,26 +280,6 @@ def test_public_pages_have_no_empty_banner(built: dict[str, Any]) -> None:
 # --- 404 under a sub-path ----------------------------------------------------------------------------------------
 
 
-class _Handler(http.server.SimpleHTTPRequestHandler):
-    """Serves a folder; a missing file gets the site's 404.html (of the folder's first level), as Pages hosts do."""
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        top = urlsplit(self.path).path.strip("/").split("/")[0]
-        page = Path(self.directory) / top / "404.html"
-        if code != 404 or not top or not page.is_file():
-            super().send_error(code, message, explain)
-            return
-        content = page.read_bytes()
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(content)))
-        self.end_headers()
-        self.wfile.write(content)
-
-
 class _Resources(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
@@ -316,7 +296,7 @@ class _Resources(HTMLParser):
 @pytest.fixture(scope="module")
 def sub_path_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     served = tmp_path_factory.mktemp("served")
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Handler, directory=str(served)))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(PagesHandler, directory=str(served)))
     server.daemon_threads = True
     origin = f"http://127.0.0.1:{server.server_address[1]}/"
     thread = threading.Thread(target=server.serve_forever, name="sub-path-server", daemon=True)
