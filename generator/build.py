@@ -42,6 +42,8 @@ from .today import today
 
 DOCS_BUILD = ".docs_build"  # gridscore serve's docs folder (a build uses a folder of its own)
 PACKAGE_PROJECT = Path(__file__).resolve().parent.parent
+# The MkDocs hooks of every build (and of serve, after its own): fragments and output, then the search input.
+PAGE_HOOKS = ("page_hook.py", "search_hook.py")
 
 
 @dataclass(frozen=True)
@@ -210,7 +212,7 @@ def mkdocs_config(project: Path, docs_dir: Path, site_dir: Path, site: Site, **o
         site_dir=str(site_dir),
         nav=site.nav,
         strict=True,
-        hooks=[str(Path(__file__).with_name("page_hook.py")), *overrides.pop("hooks", [])],
+        hooks=[str(Path(__file__).with_name(name)) for name in PAGE_HOOKS],
         **overrides,
     )
     config["extra"].update(theme_extra(site))

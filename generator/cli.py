@@ -343,6 +343,7 @@ def serve(root: Path, audience: str, port: int) -> None:
 
     from .build import (
         DOCS_BUILD,
+        PAGE_HOOKS,
         TEMPLATES,
         build_date,
         project_dir,
@@ -371,7 +372,7 @@ def serve(root: Path, audience: str, port: int) -> None:
         docs_dir=str(docs_dir),
         nav=site.nav,
         dev_addr=f"127.0.0.1:{port}",
-        hooks=[str(Path(__file__).with_name(hook)) for hook in ("serve_hook.py", "page_hook.py")],
+        hooks=[str(Path(__file__).with_name(hook)) for hook in ("serve_hook.py", *PAGE_HOOKS)],
         extra={"generator": False, **theme_extra(site)},
         site_name=site_title(site),
     )

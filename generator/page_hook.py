@@ -26,7 +26,8 @@ from generator.render import FRAGMENT_PART, FRAGMENT_SLOT, fragment_path, fragme
 _LINK = re.compile(r'data-gs-href="([^"]*)"')
 
 
-_TABLE = re.compile(r"<table(?=[\s>])")
+_KEEP_WHITESPACE = re.compile(r"(<pre\b.*?</pre>|<textarea\b.*?</textarea>|<script\b.*?</script>)", re.S | re.I)
+_BETWEEN_TAGS = re.compile(r">[ \t\r\n]*\n[ \t\r\n]*<")
 _extras: dict[str, Any] | None = None
 
 
@@ -39,12 +40,24 @@ def on_pre_build(config: Any, **kwargs: Any) -> None:
 
 
 def on_page_content(html_text: str, page: Any, config: Any, files: Any, **kwargs: Any) -> str:
-    html_text = _fill_fragments(html_text, page, config, files)
-    if page.file.src_uri.startswith("rankings/"):
-        # The rankings' tables stay out of the search index (Material's search plugin skips
-        # data-search-exclude and strips it from the page): each worker has an entry of its own.
-        html_text = _TABLE.sub('<table data-search-exclude="true"', html_text)
-    return html_text
+    return _fill_fragments(html_text, page, config, files)
+
+
+@event_priority(-100)  # after the search plugin indexed the page without its tables (search_hook.py)
+def on_page_context(context: Any, page: Any, **kwargs: Any) -> Any:
+    search.restore_tables(page)
+    return context
+
+
+def on_post_page(output: str, page: Any, **kwargs: Any) -> str:
+    """The page without the indentation of the theme's templates (a tenth of a county's site).
+
+    Only whitespace between two tags that holds a line break is collapsed, to one line break,
+    which a browser renders exactly as it did; <pre>, <textarea> and <script> keep theirs.
+    """
+    parts = _KEEP_WHITESPACE.split(output)
+    parts[::2] = [_BETWEEN_TAGS.sub(">\n<", part) for part in parts[::2]]
+    return "".join(parts)
 
 
 @event_priority(-100)  # after the search plugin wrote the index

@@ -351,7 +351,8 @@ def data_files(site: Site, results: Results) -> dict[str, bytes]:
         annual.append(document)
     files = {
         "data/results.json": (
-            json.dumps({"monthly": monthly, "annual": annual}, ensure_ascii=False, indent=1) + "\n"
+            # Compact: a county's is 17 MB so, 24 MB indented (PRODUCT.md §8 budget); any JSON tool pretty-prints it.
+            json.dumps({"monthly": monthly, "annual": annual}, ensure_ascii=False, separators=(",", ":")) + "\n"
         ).encode("utf-8"),
         "data/monthly.csv": _csv(_with_places(_monthly_rows(monthly), results)),
         "data/annual.csv": _csv(_with_places(_annual_rows(annual), results)),

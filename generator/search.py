@@ -32,6 +32,8 @@ from .site import Site
 
 SEARCH_EXTRAS = "search-extras.json"  # in the fragments folder: not a page, not published
 
+_TABLE = re.compile(r"<table(?=[\s>]).*?</table>", re.S)  # the site's tables are never nested
+_held: dict[str, str] = {}  # a ranking's HTML while the search plugin indexes it without its tables
 _HAN = re.compile(r"^[\u3400-\u9fff]{2,}$")
 # A masked name (张*) as Material's splitter leaves it: the surname, a separator, the star.
 _MASKED = re.compile(r"([\u3400-\u9fff])\u200b\*")
@@ -68,6 +70,24 @@ def search_extras(site: Site) -> bytes:
     boosts = {path: round(1 + (rank + 1) / 1000, 3) for rank, path in enumerate(latest_last)}
     extras = {"workers": workers, "tags": tags, "boosts": boosts, "words": [w for w in words if _HAN.match(w)]}
     return json.dumps(extras, ensure_ascii=False, sort_keys=True).encode("utf-8")
+
+
+def hold_tables(page: Any) -> None:
+    """Show the search plugin a ranking without its tables (search_hook.py; ``restore_tables`` after).
+
+    Material's plugin parses all of a page's HTML, even what is marked data-search-exclude, and a
+    county's month ranking is 3,000 rows: leaving them out of what it reads keeps them out of the
+    index and saves it the parse.
+    """
+    if page.file.src_uri.startswith("rankings/") and "<table" in page.content:
+        _held[page.file.src_uri] = page.content
+        page.content = _TABLE.sub("", page.content)
+
+
+def restore_tables(page: Any) -> None:
+    held = _held.pop(page.file.src_uri, None)
+    if held is not None:
+        page.content = held
 
 
 def load_extras(docs_dir: Path) -> dict[str, Any] | None:

@@ -133,16 +133,55 @@ class MonthDetail:
     community_rank: int
     items: list[ItemLine]
     categories: list[tuple[str, str]]
-    bonuses: list[Deed]
     bonus: str
     bonus_note: str
-    deductions: list[Deed]
     formula: str
     vetoed: bool
     notes: str | None
     assessed: str
     provisional: bool
     veto_cap: str = ""  # the highest grade a vetoed month can get
+
+
+@dataclass(frozen=True)
+class OwnMonth:
+    """One month in the table of a worker's page."""
+
+    label: str
+    ranking_page: str
+    provisional: bool
+    total: str
+    grade: str
+    vetoed: bool
+    rank: int
+    community_rank: int
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    name: str
+    points: str  # the most it can score, "" for a row with no maximum (bonus, deductions, total)
+    cells: list[str]  # one per month of the matrix; "—" where that month's rubric has no such item
+
+
+@dataclass(frozen=True)
+class ScoreMatrix:
+    """A year's item scores on one page: items down, months across (one matrix per rubric edition in force)."""
+
+    title: str
+    rubric_title: str
+    rubric_page: str
+    months: list[str]  # column headings: "3月", with （暂定） while unsealed
+    rows: list[MatrixRow]
+
+
+@dataclass(frozen=True)
+class MonthEvents:
+    """One month's bonus and deduction events, for the list under the matrix."""
+
+    label: str
+    bonuses: list[Deed]
+    deductions: list[Deed]
 
 
 @dataclass(frozen=True)
@@ -409,11 +448,8 @@ class SiteGatherer:
             community_rank=result.community_rank,
             items=items,
             categories=[(c.name, fmt(result.categories[c.id])) for c in rubric.categories],
-            bonuses=[self.deed(result, e, p) for e, p in result.bonuses],
             bonus=fmt(result.bonus),
             bonus_note=bonus_note,
-            deductions=[self.deduction(result, e, p) for e, p in result.total_deductions]
-            + [self.deduction(result, e, p) for s in result.items.values() for e, p in s.deductions],
             formula=formula,
             vetoed=result.vetoed,
             notes=record.notes if self.internal else None,
@@ -423,6 +459,56 @@ class SiteGatherer:
             provisional=not self.sealed(result.month),
             veto_cap=veto_cap(rubric),
         )
+
+    def month_row_own(self, result: MonthlyResult) -> OwnMonth:
+        return OwnMonth(
+            result.month.label,
+            f"rankings/{result.month}.md",
+            not self.sealed(result.month),
+            fmt(result.total),
+            result.grade.name,
+            result.vetoed,
+            result.rank,
+            result.community_rank,
+        )
+
+    def score_matrices(self, results: list[MonthlyResult]) -> list[ScoreMatrix]:
+        """A worker's months, in order, as one matrix per year and rubric edition."""
+        groups: list[list[MonthlyResult]] = []
+        for result in results:
+            last = groups[-1][-1] if groups else None
+            if last is not None and last.month.year == result.month.year and last.rubric is result.rubric:
+                groups[-1].append(result)
+            else:
+                groups.append([result])
+        per_year = Counter(group[0].month.year for group in groups)
+        return [self._matrix(group, split=per_year[group[0].month.year] > 1) for group in groups]
+
+    def _matrix(self, group: list[MonthlyResult], split: bool) -> ScoreMatrix:
+        rubric = group[0].rubric
+        rows = [
+            MatrixRow(item.name, fmt_plain(item.points_exact), [fmt_cents(r.items[item.id].cents) for r in group])
+            for item in rubric.items
+        ]
+        rows.append(MatrixRow("加分", fmt_plain(exact(rubric.bonus_cap)), [fmt(r.bonus) for r in group]))
+        rows.append(MatrixRow("扣分", "", [fmt(r.deductions) for r in group]))
+        rows.append(MatrixRow("总分", "", [fmt(r.total) for r in group]))
+        first, last = group[0].month, group[-1].month
+        # A year scored by two editions of the rubric has a matrix for each: say which months.
+        title = f"{first.year}年" + (f"{first.month}—{last.month}月" if split else "")
+        return ScoreMatrix(
+            title,
+            rubric.title,
+            self.rubric_page(rubric),
+            [self.tagged(f"{r.month.month}月", r.month) for r in group],
+            rows,
+        )
+
+    def month_events(self, result: MonthlyResult) -> MonthEvents | None:
+        bonuses = [self.deed(result, e, p) for e, p in result.bonuses]
+        deductions = [self.deduction(result, e, p) for e, p in result.total_deductions]
+        deductions += [self.deduction(result, e, p) for s in result.items.values() for e, p in s.deductions]
+        return MonthEvents(self.tagged(result.month.label, result.month), bonuses, deductions) if bonuses or deductions else None
 
     def worker_sanctions(self, worker_id: str) -> list[tuple[Sanction, str]]:
         """A worker's sanctions, each with its period as shown (暂定 while the period is not sealed)."""
@@ -630,7 +716,12 @@ def gather_site(dataset: Dataset, results: Results, audience: Audience, build_da
         provisional += [r.month.label for r in reversed(month_results) if not g.sealed(r.month)]
         return {
             "trend": [TrendPoint(str(r.month), r.total, r.grade.id, not g.sealed(r.month)) for r in month_results],
-            "details": [g.month_detail(r) for r in reversed(month_results)],
+            "months": [g.month_row_own(r) for r in reversed(month_results)],
+            "matrices": g.score_matrices(month_results),
+            "events": [e for e in (g.month_events(r) for r in reversed(month_results)) if e is not None],
+            # How each item was computed: every month for the staff, the latest on the public site
+            # (a county's public site has a budget, PRODUCT.md §8; the matrix has every month's scores).
+            "details": [g.month_detail(r) for r in reversed(month_results[-1:] if not g.internal else month_results)],
             "years": years_shown,
             "provisional": provisional,
             "sanctions": g.worker_sanctions(worker.id),

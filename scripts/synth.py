@@ -21,6 +21,7 @@ import argparse
 import calendar
 import datetime
 import json
+import os
 import random
 import re
 import shutil
@@ -578,6 +579,11 @@ def seal_published_months(out: Path, first: int, last: int, progress: Callable[[
     there). Sealed with gridscore itself, on the seventh of the following month.
     """
     sys.path.insert(0, str(PROJECT))
+    # Records of the last month are assessed in the month after it, annual reviews in January: "today"
+    # must be after both, or they are in the future (PRODUCT.md §6). The same day scripts/bench.py sets; build the repository
+    # with it too (GRIDSCORE_TODAY=… gridscore build).
+    after = last + 2  # two months after the last month of data (January's annual reviews are in the past)
+    os.environ.setdefault("GRIDSCORE_TODAY", f"{after // 12:04d}-{after % 12 + 1:02d}-15")
     from generator.periods import Month
     from generator.results import Results
     from generator.seal import seal_period

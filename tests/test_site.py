@@ -224,8 +224,23 @@ def test_worker_page_has_trend_breakdown_and_honors(sites: dict[str, Path]) -> N
     assert "<circle" in html and "2026-10" in html
     assert "宣传任务完成率" in html and "四舍五入" in html
     assert "优秀网格员" in html and "反诈能手" in html
-    # the monthly breakdowns are put in after MkDocs (page_hook), with their links resolved by MkDocs' rules
-    assert html.count('<details class="note"') == len(list((PROJECT / "records").glob("20*/[01]*/*/wg-0103.yaml")))
+    # the breakdowns are put in after MkDocs (page_hook), with their links resolved by MkDocs' rules:
+    # every month's item scores in a matrix per year, the computation of the latest month (public) or of
+    # every month (internal)
+    months = sorted(p.parts[-4] + "-" + p.parts[-3] for p in (PROJECT / "records").glob("20*/[01]*/*/wg-0103.yaml"))
+    matrices = re.findall(r'<div class="gs-matrix">(.*?)</div>', html, re.S)
+    assert [m.count('<th scope="col">') - 2 for m in matrices] == [
+        sum(1 for m in months if m.startswith(year)) for year in sorted({m[:4] for m in months})
+    ]
+    data = json.loads(page(sites["public"], "data/results.json"))
+    march = next(r for d in data["monthly"] if d["period"] == "2026-03" for r in d["results"] if r["worker"] == "wg-0103")
+    year_2026 = matrices[-1]
+    publicity = re.search(r'<th scope="row">宣传教育普及</th><td>15</td>((?:<td>[^<]*</td>)+)</tr>', year_2026)
+    assert publicity is not None
+    assert re.findall(r"<td>([^<]*)</td>", publicity.group(1))[2] == march["items"]["publicity"]  # 1月, 2月, 3月
+    assert html.count('<details class="note"') == 1 and f"{months[-1][:4]}年{int(months[-1][5:])}月" in html
+    internal = page(sites["internal"], "workers/wg-0103/index.html")
+    assert internal.count('<details class="note"') == len(months)
     assert 'href="../../rubric/2026/"' in html and "data-gs-href" not in html
     for path in sites["public"].rglob("*"):
         assert not path.name.endswith(".fragment.html"), path

@@ -100,7 +100,10 @@ def test_worker_pages_mark_the_provisional_rows(sample_sites: dict[str, Path]) -
     text = article(sample_sites["public"], "workers/wg-0103")
     assert ADMONITION.search(text) and "2026年度、2026年10月的结果尚未封存" in text
     assert "2026年10月</a>（暂定）</td>" in text and "2026年9月</a></td>" in text
-    assert "<summary>2026年10月（暂定）：" in text and "<summary>2026年9月：" in text
+    assert "<summary>2026年10月（暂定）：" in text  # the latest month's computation (public: that one only)
+    assert '<th scope="col">10月（暂定）</th>' in text and '<th scope="col">9月</th>' in text  # the matrix
+    internal = article(sample_sites["internal"], "workers/wg-0103")
+    assert "<summary>2026年10月（暂定）：" in internal and "<summary>2026年9月：" in internal
     assert "2026年度</a>（暂定）</td>" in text and "2025年度</a></td>" in text
     # the chart: the open month is a hollow point, the sealed ones are filled
     assert re.search(r'fill="#ffffff" stroke="#[0-9a-f]{6}" stroke-width="2"><title>2026-10：[0-9.]+ 分（暂定）', text)
