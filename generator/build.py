@@ -36,7 +36,8 @@ from .render import (
     rss_feed,
 )
 from .search import SEARCH_EXTRAS, search_extras
-from .site import Audience, Site, gather_site
+from .site import Audience, Site
+from .site_sections import gather_site
 from .sitedir import Staging, interruptible, site_target
 from .today import today
 

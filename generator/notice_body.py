@@ -210,7 +210,7 @@ def located(doc: Document, name: str, found: list[BodyProblem]) -> list[Problem]
     return located
 
 
-# The site's top-level pages and sections (site.gather_site): an address outside them names no page,
+# The site's top-level pages and sections (site_sections.gather_site): an address outside them names no page,
 # whatever the data, so check says so even before the site can be gathered.
 TOP_PAGES = {"index.md"}
 SECTIONS = {"rankings", "honors", "notices", "rubric", "data", "workers", "internal"}

@@ -83,7 +83,7 @@ def _site_problems(root: Path, dataset: Dataset, results: Results) -> list[Probl
     """What would stop the build: notice links to no page, and the repository's own templates."""
     from .build import project_dir
     from .render import template_problems
-    from .site import notice_link_problems
+    from .site_sections import notice_link_problems
 
     problems = notice_link_problems(dataset, results, today())
     if project_dir(root) == root:  # gridscore's own templates are tested with it

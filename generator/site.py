@@ -7,7 +7,6 @@ sanctions or 通报批评; the internal site shows everything.
 
 from __future__ import annotations
 
-import functools
 import html
 import os
 from collections import Counter
@@ -17,18 +16,11 @@ from datetime import date
 from fractions import Fraction
 from typing import Any, Literal
 
-from markupsafe import Markup
-
 from .annual import AnnualResult, AnnualSummary
 from .datafiles import EventEntry, NoticeFile
-from .errors import Problem
 from .explain import grade_rule, rounding_text, term_text
 from .models import NOTICE_KINDS, ROLE_LABELS, SiteIdentity, Worker
-from .notice_body import has_scheme as _has_scheme
-from .notice_body import link_problems, links, located, resolver, to_html
-from .notice_print import layout as notice_layout
 from .numbers import exact, fmt, fmt_cents, fmt_plain, round2
-from .objections import statement_for
 from .periods import Month, Year
 from .privacy import mask_name
 from .report import is_sealed
@@ -508,7 +500,11 @@ class SiteGatherer:
         bonuses = [self.deed(result, e, p) for e, p in result.bonuses]
         deductions = [self.deduction(result, e, p) for e, p in result.total_deductions]
         deductions += [self.deduction(result, e, p) for s in result.items.values() for e, p in s.deductions]
-        return MonthEvents(self.tagged(result.month.label, result.month), bonuses, deductions) if bonuses or deductions else None
+        return (
+            MonthEvents(self.tagged(result.month.label, result.month), bonuses, deductions)
+            if bonuses or deductions
+            else None
+        )
 
     def worker_sanctions(self, worker_id: str) -> list[tuple[Sanction, str]]:
         """A worker's sanctions, each with its period as shown (暂定 while the period is not sealed)."""
@@ -530,256 +526,6 @@ def visible_notices(dataset: Dataset, audience: Audience) -> list[NoticeFile]:
 
 def role_label(worker: Worker) -> str:
     return ROLE_LABELS[worker.role]
-
-
-def gather_site(dataset: Dataset, results: Results, audience: Audience, build_date: date) -> Site:
-    """Every page of the portal for one audience, with its navigation."""
-    g = SiteGatherer(dataset, results, audience, build_date)
-    org = dataset.organization
-    site = Site(audience, build_date, org.unit.name, org.unit.short)
-    months = list(reversed(dataset.months()))
-    years = list(reversed(dataset.years()))
-    summaries = {year: results.year(year) for year in years}
-    year_honors = {year: _year_honors(g, summaries[year]) for year in years}
-    notices = g.visible_notices()
-    common = {"audience": audience, "unit": org.unit, "build_date": build_date}
-
-    def add(
-        path: str,
-        template: str,
-        title: str,
-        in_search: bool = True,
-        fragment: str | None = None,
-        lazy: Callable[[], dict[str, Any]] | None = None,
-        **context: Any,
-    ) -> None:
-        site.pages.append(Page(path, template, title, {**common, **context}, in_search, fragment, lazy))
-
-    latest = months[0] if months else None
-    # The headline is the latest sealed month; months after it are still provisional and only linked.
-    headline = next((m for m in months if g.sealed(m)), None)
-    # The latest year, and back to the latest year whose honors are decided (a year in progress names nobody).
-    home_years = []
-    for year in years:
-        home_years.append(year_honors[year])
-        if year_honors[year].decided:
-            break
-    add(
-        "index.md",
-        "home.md.j2",
-        "首页",
-        headline=headline,
-        headline_rows=g.month_rows(headline)[:10] if headline else [],
-        headline_count=len(results.month(headline)) if headline else 0,
-        provisional_months=[
-            PeriodLink(m.label, f"rankings/{m}.md") for m in months if headline is None or m > headline
-        ],
-        years=home_years,
-        notices=[g.notice_ref(n) for n in reversed(notices)][:5],
-        communities=[c.name for c in org.communities],
-        workers=sum(1 for w in org.workers if latest and w.active_in(latest)),
-        rubric=dataset.rubric_for(latest) if latest else None,
-    )
-
-    # rankings
-    ranking_nav: list[Any] = [{"排行榜说明": "rankings/index.md"}]
-    ranking_years = []
-    for year in years:
-        summary = summaries[year]
-        add(
-            f"rankings/{year}.md",
-            "ranking_year.md.j2",
-            g.tagged(f"{year}年度排行榜", Year(year)),
-            fragment="ranking_year.html.j2",
-            year=year,
-            summary=summary,
-            rows=g.year_rows(summary),
-            rubric=summary.rubric,
-            rubric_page=g.rubric_page(summary.rubric),
-            quota_text=_quota_text(summary),
-            seal=_seal_status(g, str(year)),
-            progress=year_honors[year],
-            community_choices=[(c.id, c.name) for c in org.communities],
-        )
-        year_nav: list[Any] = [{g.tagged(f"{year}年度", Year(year)): f"rankings/{year}.md"}]
-        month_links = [PeriodLink(g.tagged(f"{year}年度排行榜", Year(year)), f"rankings/{year}.md")]
-        for month in [m for m in months if m.year == year]:
-            rubric = dataset.rubric_for(month)
-            assert rubric is not None
-            add(
-                f"rankings/{month}.md",
-                "ranking_month.md.j2",
-                g.tagged(f"{month.label}排行榜", month),
-                fragment="ranking_month.html.j2",
-                month=month,
-                rows=g.month_rows(month),
-                categories=[c.name for c in rubric.categories],
-                rubric_title=rubric.title,
-                rubric_page=g.rubric_page(rubric),
-                grade_counts=_grade_counts(results.month(month), rubric),
-                grade_names=[grade.name for grade in rubric.grades],
-                communities=g.community_summaries(month, rubric),
-                community_choices=[(c.id, c.name) for c in org.communities],
-                seal=_seal_status(g, str(month)),
-            )
-            year_nav.append({g.tagged(f"{month.month}月", month): f"rankings/{month}.md"})
-            month_links.append(PeriodLink(g.tagged(month.label, month), f"rankings/{month}.md"))
-        ranking_nav.append({f"{year}年": year_nav})
-        ranking_years.append((year, month_links))
-    add("rankings/index.md", "rankings_index.md.j2", "排行榜", years=ranking_years)
-
-    # honor rolls
-    honors_nav: list[Any] = [{"光荣榜": "honors/index.md"}]
-    for year in years:
-        honors = year_honors[year]
-        add(
-            f"honors/{year}.md",
-            "honors_year.md.j2",
-            f"{year}年度光荣榜{honors.tag}",
-            honors=honors,
-            quota_text=_quota_text(summaries[year]),
-        )
-        honors_nav.append({f"{year}年度{honors.tag}": f"honors/{year}.md"})
-    add(
-        "honors/index.md",
-        "honors_index.md.j2",
-        "光荣榜",
-        years=[year_honors[year] for year in years],
-        rules=year_honors[years[0]].rules if years else [],
-        commendations=_issued_commendations(g, notices, 3),
-    )
-
-    # notices
-    for file in notices:
-        lists = _notice_lists(g, file)
-        add(
-            f"notices/{file.stem}.md",
-            "notice.md.j2",
-            file.notice.title,
-            fragment="notice.html.j2",
-            lazy=lambda body=file.notice.body: {"body_html": Markup(to_html(body, resolver(site_files(site))))},
-            notice=file.notice,
-            ref=g.notice_ref(file),
-            lists=lists,
-            doc=notice_layout(g, file, lists),  # the 公文 layout (notice_print); the QR code is added by build
-            qr_svg=None,
-            online_url=None,
-            statement=statement_for(dataset, file, build_date),
-            corrections=_correction_rows(g, file),
-            sealed=dataset.seals.get(str(file.notice.period)),
-        )
-    add(
-        "notices/index.md",
-        "notices_index.md.j2",
-        "公示公告",
-        notices=[(g.notice_ref(n), statement_for(dataset, n, build_date)) for n in reversed(notices)],
-    )
-
-    # rubric editions
-    in_force = (dataset.rubric_for(latest) if latest else None) or dataset.rubrics[-1].rubric
-    rubric_nav: list[Any] = [{"考评标准": "rubric/index.md"}]
-    for entry in reversed(dataset.rubrics):
-        rubric = entry.rubric
-        add(
-            f"rubric/{rubric.version}.md",
-            "rubric.md.j2",
-            rubric.title,
-            rubric=rubric,
-            in_force=rubric is in_force,
-            editions=[e.rubric for e in reversed(dataset.rubrics)],
-        )
-        rubric_nav.append({f"{rubric.version} 版": f"rubric/{rubric.version}.md"})
-    add(
-        "rubric/index.md",
-        "rubric.md.j2",
-        "考评标准",
-        rubric=in_force,
-        in_force=True,
-        editions=[e.rubric for e in reversed(dataset.rubrics)],
-    )
-
-    # worker pages: out of the nav and out of the search index (a county has thousands)
-    def worker_context(worker: Worker) -> dict[str, Any]:
-        month_results = results.worker_months(worker.id)
-        year_results = results.worker_years(worker.id)
-        years_shown = [
-            WorkerYear(
-                y,
-                r,
-                [h.name for h in r.honors] if g.honors_decided(y) else [],
-                provisional=not g.sealed(Year(y)),
-                decided=g.honors_decided(y),
-            )
-            for y, r in reversed(year_results)
-        ]
-        provisional = [f"{y.year}年度" for y in years_shown if y.provisional]
-        provisional += [r.month.label for r in reversed(month_results) if not g.sealed(r.month)]
-        return {
-            "trend": [TrendPoint(str(r.month), r.total, r.grade.id, not g.sealed(r.month)) for r in month_results],
-            "months": [g.month_row_own(r) for r in reversed(month_results)],
-            "matrices": g.score_matrices(month_results),
-            "events": [e for e in (g.month_events(r) for r in reversed(month_results)) if e is not None],
-            # How each item was computed: every month for the staff, the latest on the public site
-            # (a county's public site has a budget, PRODUCT.md §8; the matrix has every month's scores).
-            "details": [g.month_detail(r) for r in reversed(month_results[-1:] if not g.internal else month_results)],
-            "years": years_shown,
-            "provisional": provisional,
-            "sanctions": g.worker_sanctions(worker.id),
-            "chart_rubric": month_results[-1].rubric if month_results else None,
-        }
-
-    assessed: dict[str, list[Month]] = {}  # the months each worker has a record for, in order
-    for month, entries in dataset.entries.items():
-        for entry in entries:
-            assessed.setdefault(entry.worker.id, []).append(month)
-    for worker in sorted(org.workers, key=lambda w: w.id):
-        add(
-            f"workers/{worker.id}.md",
-            "worker.md.j2",
-            g.name(worker),
-            in_search=False,
-            fragment="worker.html.j2",
-            lazy=functools.partial(worker_context, worker),
-            worker=g.ref(worker),
-            role=role_label(worker),
-            active=_assessed_text(assessed.get(worker.id, []), worker.left),
-        )
-
-    add(
-        "data/index.md",
-        "data.md.j2",
-        "开放数据",
-        months=months,
-        years=years,
-        rubric=in_force,
-        items=[(i.id, i.name) for i in in_force.items],
-        categories=[(c.id, c.name) for c in in_force.categories],
-    )
-
-    if g.internal:
-        add(
-            "internal/sanctions.md",
-            "sanctions.md.j2",
-            "惩处与约谈清单",
-            fail=in_force.bottom_grade.name,
-            sanctions=[
-                (s, g.ref(dataset.workers[s.worker_id]), g.tagged(str(s.period), s.period))
-                for s in sorted(g.sanctions, key=lambda s: (str(s.period), s.worker_id), reverse=True)
-            ],
-        )
-
-    nav: list[Any] = [
-        {"首页": "index.md"},
-        {"排行榜": ranking_nav},
-        {"光荣榜": honors_nav},
-        {"公示公告": "notices/index.md"},
-        {"考评标准": rubric_nav},
-        {"开放数据": "data/index.md"},
-    ]
-    if g.internal:
-        nav.append({"内部": [{"惩处与约谈清单": "internal/sanctions.md"}]})
-    site.nav = escaped_nav(nav)
-    return site
 
 
 # Files of the site besides its pages (render.data_files, render.rss_feed): notice bodies may link to them.
@@ -1064,23 +810,3 @@ def _correction_rows(g: SiteGatherer, file: NoticeFile) -> list[CorrectionRow]:
         for d in correction_changes(g.dataset, g.results, file)
         if d.worker in g.dataset.workers
     ]
-
-
-def notice_link_problems(dataset: Dataset, results: Results, today: date) -> list[Problem]:
-    """Links in notice bodies that name no page of the site they are published on (check ⊇ build).
-
-    The site is gathered only for an audience that has a notice linking inside the site.
-    """
-    problems: list[Problem] = []
-    for audience in AUDIENCES:
-        linking = [file for file in visible_notices(dataset, audience) if _links_inside(file.notice.body)]
-        if not linking:
-            continue
-        files = site_files(gather_site(dataset, results, audience, today))
-        for file in linking:
-            problems += located(file.doc, "body", link_problems(file.notice.body, files))
-    return sorted(set(problems))
-
-
-def _links_inside(body: str) -> bool:
-    return any(not _has_scheme(target) and not target.startswith(("#", "//")) for _, target in links(body))

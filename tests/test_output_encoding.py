@@ -346,7 +346,8 @@ def test_check_refuses_a_template_filter_that_would_let_data_through(repo: Repo)
 def test_every_page_of_the_site_is_one_a_notice_may_link_to(tmp_path: Path) -> None:
     """notice_body.SECTIONS, which check uses before the site is gathered, covers every page and file it has."""
     from generator.results import Results
-    from generator.site import gather_site, site_files
+    from generator.site import site_files
+    from generator.site_sections import gather_site
     from generator.validate import load_dataset
 
     from .conftest import PROJECT
