@@ -283,6 +283,7 @@ class Result:
     label: str
     command: str
     runs: list[Run] = field(default_factory=list)
+    site: SiteSize | None = None  # the build's: what it wrote
 
     @property
     def seconds(self) -> float:
@@ -304,6 +305,40 @@ class Result:
     @property
     def ok(self) -> bool:
         return all(run.code == 0 for run in self.runs)
+
+
+@dataclass
+class SiteSize:
+    """What a build wrote: bytes in all, by file type, by top-level folder, and the search index."""
+
+    files: int
+    total: int
+    search_index: int
+    by_type: dict[str, int]
+    by_folder: dict[str, int]
+    largest_page: tuple[str, int]
+
+    @classmethod
+    def of(cls, site: Path) -> SiteSize:
+        files = total = 0
+        by_type: dict[str, int] = {}
+        by_folder: dict[str, int] = {}
+        largest = ("", 0)
+        for path in site.rglob("*"):
+            if not path.is_file() or path.is_symlink():
+                continue
+            size = path.stat().st_size
+            relative = path.relative_to(site)
+            files += 1
+            total += size
+            kind = path.suffix.lstrip(".").lower() or "other"
+            by_type[kind] = by_type.get(kind, 0) + size
+            folder = relative.parts[0] if len(relative.parts) > 1 else "(top level)"
+            by_folder[folder] = by_folder.get(folder, 0) + size
+            if path.suffix == ".html" and size > largest[1]:
+                largest = (relative.as_posix(), size)
+        index = site / "search" / "search_index.json"
+        return cls(files, total, index.stat().st_size if index.is_file() else 0, by_type, by_folder, largest)
 
 
 LABELS = {
@@ -388,6 +423,8 @@ def run_benchmarks(root: Path, chosen: list[str], repeat: int, site_dir: Path) -
         result = Result("build", LABELS["build"], shown(command, root).replace(str(site_dir), "SITE"))
         try:
             run(result, command, lambda: shutil.rmtree(site_dir, ignore_errors=True))
+            if result.ok:
+                result.site = SiteSize.of(site_dir)
         finally:
             shutil.rmtree(site_dir, ignore_errors=True)
             shutil.rmtree(root / ".docs_build", ignore_errors=True)
@@ -425,6 +462,10 @@ def record_files_of_last_month(root: Path) -> Path:
 # --- targets ------------------------------------------------------------------------------------------------
 COUNTY = (3000, 12)
 CITY = (30000, 12)
+# PRODUCT.md §8, a county-year's public build: its time, the site's size and the search index's.
+BUILD_SECONDS = 30
+SITE_BYTES = 60 * 1000 * 1000
+SEARCH_BYTES = 2 * 1000 * 1000
 
 
 def target_for(result: Result, params: Params, floor: float | None) -> tuple[str, str]:
@@ -448,8 +489,9 @@ def target_for(result: Result, params: Params, floor: float | None) -> tuple[str
         target = "≤ 1 s, ≤ 1 GiB"
         misses = ([f"{result.seconds:.2f} s"] if result.seconds > 1.0 else []) + ([memory] if memory else [])
     else:
-        target = "≤ 60 s, ≤ 1 GiB"
-        misses = ([f"{result.seconds:.1f} s"] if result.seconds > 60 else []) + ([memory] if memory else [])
+        target = f"≤ {BUILD_SECONDS} s, ≤ 1 GiB"
+        misses = [f"{result.seconds:.1f} s"] if result.seconds > BUILD_SECONDS else []
+        misses += [memory] if memory else []
     return target, ("met" if not misses else "not met (" + ", ".join(misses) + ")")
 
 
@@ -562,6 +604,9 @@ def report(
         "",
     ]
     lines += [f"- {r.name}: `{r.command}`" for r in results]
+    built = next((r for r in results if r.site is not None), None)
+    if built is not None and built.site is not None:
+        lines += ["", *site_report(built.site, scale == COUNTY)]
     check_line = next(
         (line for r in results if r.name == "check" for line in r.runs[-1].output.splitlines() if "用时" in line),
         None,
@@ -576,6 +621,34 @@ def report(
     if notes:
         lines += ["", "Notes:", "", *(f"- {note}" for note in notes)]
     return "\n".join(lines) + "\n"
+
+
+def site_report(site: SiteSize, county: bool) -> list[str]:
+    """The public site the build wrote, against the county budget (MB = 10⁶ bytes, as hosts count)."""
+
+    def mb(size: int) -> str:
+        return f"{size / 1e6:.1f} MB" if size >= 100_000 else f"{size / 1e3:.0f} kB"
+
+    def met(size: int, budget: int) -> str:
+        return ("met" if size <= budget else f"not met ({mb(size)})") if county else "—"
+
+    lines = [
+        f"The public site: {site.files:,} files.",
+        "",
+        "| measure | size | budget | met |",
+        "| --- | ---: | --- | --- |",
+        f"| whole site | {mb(site.total)} | ≤ {mb(SITE_BYTES)} | {met(site.total, SITE_BYTES)} |",
+        f"| search index (`search/search_index.json`) | {mb(site.search_index)} | ≤ {mb(SEARCH_BYTES)} "
+        f"| {met(site.search_index, SEARCH_BYTES)} |",
+        f"| largest page (`{site.largest_page[0]}`) | {mb(site.largest_page[1])} | — | |",
+        "",
+        "By file type: "
+        + ", ".join(f"{kind} {mb(size)}" for kind, size in sorted(site.by_type.items(), key=lambda kv: -kv[1])),
+        "",
+        "By folder: "
+        + ", ".join(f"`{name}` {mb(size)}" for name, size in sorted(site.by_folder.items(), key=lambda kv: -kv[1])),
+    ]
+    return lines
 
 
 HEADER = """\
@@ -610,7 +683,8 @@ records) on a 2-core laptop:
 
 - `gridscore check` ≤ 1.0× the floor;
 - `gridscore check` after one changed record ≤ 1 s;
-- public `gridscore build` ≤ 60 s;
+- public `gridscore build` ≤ 30 s (PRODUCT.md §8; it was 60 s before the portal issue);
+- the public site ≤ 60 MB, its search index ≤ 2 MB, with the size by file type and folder;
 - peak memory ≤ 1 GiB;
 - and a city-year (30,000 × 12) completes.
 """

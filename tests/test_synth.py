@@ -129,3 +129,22 @@ def test_write_benchmarks_replaces_its_own_section_only(tmp_path: Path) -> None:
     text = target.read_text(encoding="utf-8")
     assert text.startswith("# Benchmarks") and "old city" in text and "second" in text and "first" not in text
     assert text.index("## County") < text.index("## City")
+
+
+def test_bench_measures_the_site_against_the_county_budget(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "workers/w1").mkdir(parents=True)
+    (site / "search").mkdir()
+    (site / "index.html").write_bytes(b"x" * 1000)
+    (site / "workers/w1/index.html").write_bytes(b"x" * 3000)
+    (site / "search/search_index.json").write_bytes(b"x" * 2_500_000)
+    (site / "robots.txt").write_bytes(b"x" * 10)
+    size = bench.SiteSize.of(site)
+    assert (size.files, size.total, size.search_index) == (4, 2_504_010, 2_500_000)
+    assert size.by_type == {"html": 4000, "json": 2_500_000, "txt": 10}
+    assert size.by_folder == {"(top level)": 1010, "workers": 3000, "search": 2_500_000}
+    assert size.largest_page == ("workers/w1/index.html", 3000)
+    text = "\n".join(bench.site_report(size, county=True))
+    assert "| whole site | 2.5 MB | ≤ 60.0 MB | met |" in text
+    assert "| search index (`search/search_index.json`) | 2.5 MB | ≤ 2.0 MB | not met (2.5 MB) |" in text
+    assert "By file type: json 2.5 MB, html 4 kB, txt 0 kB" in text
