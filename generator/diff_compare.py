@@ -21,9 +21,9 @@ from typing import Any
 from . import pipeline
 from .errors import Problem
 from .fsguard import FileProblem, read_regular
-from .numbers import fmt
 from .periods import Month, Period, Year
 from .results import Results
+from .rows import annual_rows, fields, monthly_rows
 from .seal import figures
 from .validate import Dataset
 from .yamlio import UNIT_MAX_BYTES
@@ -138,29 +138,12 @@ def mixed_tree(records_from: Path, rubric_from: Path) -> Iterator[Path]:
 
 
 def result_rows(results: Results, period: Period) -> Rows:
-    if isinstance(period, Month):
+    if isinstance(period, Month):  # the report words the veto flag 是/否
         return {
-            r.worker_id: {
-                "total": fmt(r.total),
-                "grade": r.grade.name,
-                "rank": r.rank,
-                "bonus": fmt(r.bonus),
-                "deductions": fmt(r.deductions),
-                "vetoed": "是" if r.vetoed else "否",
-            }
-            for r in results.month(period)
+            row.worker: {**fields(row, MONTH_COLUMNS), "vetoed": "是" if row.vetoed else "否"}
+            for row in monthly_rows(results.month(period))
         }
-    return {
-        r.worker_id: {
-            "monthly_mean": fmt(r.monthly_mean),
-            "review_score": fmt(r.review_score) if r.review_score is not None else None,
-            "total": fmt(r.total),
-            "grade": r.grade.name,
-            "rank": r.rank,
-            "honors": [h.name for h in r.honors],
-        }
-        for r in results.year(period.year).results
-    }
+    return {row.worker: fields(row, YEAR_COLUMNS) for row in annual_rows(results.year(period.year))}
 
 
 @dataclass

@@ -34,7 +34,6 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from difflib import SequenceMatcher
-from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -56,9 +55,10 @@ from .errors import GridscoreError, InvalidInput, Problem, UsageError, display_p
 from .fsguard import unsafe_folder, unsafe_target, write_replacing
 from .load import Repository, load_data_file, load_repository
 from .models import Organization, Worker
-from .numbers import exact, fmt, fmt_plain
+from .numbers import exact, fmt_plain
 from .periods import Month, Year, coerce_month
 from .results import Results
+from .rows import monthly_rows
 from .rubric import EventKind, Item, Rubric
 from .score import MonthlyResult
 from .validate import Dataset, load_dataset
@@ -760,19 +760,18 @@ def _results_sheet(ws: Worksheet, org: Organization, month: Month, results: list
         _set(cell, label)
         cell.font, cell.fill, cell.alignment, cell.border = HEADER_FONT, HEADER_FILL, WRAP_CENTER, BORDER
         ws.column_dimensions[get_column_letter(index)].width = width
-    for offset, result in enumerate(results):
-        worker = result.entry.worker
+    for offset, row in enumerate(monthly_rows(results)):
         values: list[Any] = [
-            result.rank,
-            result.community_rank,
-            worker.id,
-            worker.name,
-            communities.get(worker.community, worker.community),
-            _score(result.total),
-            result.grade.name,
+            row.rank,
+            row.community_rank,
+            row.worker,
+            row.name,
+            communities.get(row.community, row.community),
+            _score(row.total),
+            row.grade,
         ]
-        values += [_score(result.categories[c.id]) for c in rubric.categories]
-        values += [_score(result.bonus), _score(result.deductions), "是" if result.vetoed else ""]
+        values += [_score(row.categories[c.id]) for c in rubric.categories]
+        values += [_score(row.bonus), _score(row.deductions), "是" if row.vetoed else ""]
         for index, value in enumerate(values, 1):
             cell = ws.cell(4 + offset, index)
             _set(cell, value)
@@ -785,8 +784,9 @@ def _results_sheet(ws: Worksheet, org: Organization, month: Month, results: list
     _print_setup(ws, "3:3")
 
 
-def _score(value: Fraction) -> float:
-    return float(Decimal(fmt(value)))
+def _score(shown: str) -> float:
+    """A figure as shown (two decimals) as the cell's number, which the cell's format ``0.00`` shows the same."""
+    return float(Decimal(shown))
 
 
 def _guide_sheet(

@@ -389,6 +389,7 @@ def _visible_names(site: Site) -> dict[str, str]:
 
 
 def _monthly_rows(documents: list[dict[str, Any]]) -> list[list[str]]:
+    """The JSON documents laid out as cells (their figures are rows.MonthlyRow's), so the CSV and JSON agree."""
     items = sorted({key for d in documents for r in d["results"] for key in r["items"]}, key=_item_order(documents))
     categories = sorted(
         {key for d in documents for r in d["results"] for key in r["categories"]},
@@ -447,6 +448,7 @@ def _item_order(documents: list[dict[str, Any]], key: str = "items") -> Any:
 
 
 def _annual_rows(documents: list[dict[str, Any]]) -> list[list[str]]:
+    """The JSON documents laid out as cells, with the grades and honors the audience may see."""
     rows = [
         [
             "year",

@@ -6,8 +6,8 @@ import unicodedata
 from typing import Any
 
 from .annual import AnnualSummary
-from .numbers import fmt
 from .periods import Month, Period, Year
+from .rows import annual_rows, fields, monthly_rows
 from .score import MonthlyResult
 from .validate import Dataset
 
@@ -19,29 +19,43 @@ def is_sealed(dataset: Dataset, period: Period) -> bool:
     return str(period) in dataset.seals
 
 
+# The keys of ``score --json`` (§4), in the order it writes them; the open data (render.data_files) is the same.
+MONTHLY_KEYS = (
+    "worker",
+    "name",
+    "community",
+    "total",
+    "grade",
+    "rank",
+    "community_rank",
+    "categories",
+    "items",
+    "bonus",
+    "deductions",
+    "vetoed",
+)
+ANNUAL_KEYS = (
+    "worker",
+    "name",
+    "community",
+    "months_assessed",
+    "monthly_mean",
+    "review_score",
+    "total",
+    "grade",
+    "rank",
+    "honors",
+    "vetoed",
+)
+
+
 def monthly_json(month: Month, results: list[MonthlyResult], sealed: bool) -> dict[str, Any]:
     rubric = results[0].rubric.version if results else None
     return {
         "period": str(month),
         "rubric": rubric,
         "sealed": sealed,
-        "results": [
-            {
-                "worker": r.worker_id,
-                "name": r.entry.worker.name,
-                "community": r.entry.worker.community,
-                "total": fmt(r.total),
-                "grade": r.grade.name,
-                "rank": r.rank,
-                "community_rank": r.community_rank,
-                "categories": {key: fmt(value) for key, value in r.categories.items()},
-                "items": {key: fmt(item.score) for key, item in r.items.items()},
-                "bonus": fmt(r.bonus),
-                "deductions": fmt(r.deductions),
-                "vetoed": r.vetoed,
-            }
-            for r in results
-        ],
+        "results": [fields(r, MONTHLY_KEYS) for r in monthly_rows(results)],
     }
 
 
@@ -50,22 +64,7 @@ def annual_json(summary: AnnualSummary, sealed: bool) -> dict[str, Any]:
         "period": f"{summary.year:04d}",
         "rubric": summary.rubric.version,
         "sealed": sealed,
-        "results": [
-            {
-                "worker": r.worker_id,
-                "name": r.worker.name,
-                "community": r.worker.community,
-                "months_assessed": r.months_assessed,
-                "monthly_mean": fmt(r.monthly_mean),
-                "review_score": fmt(r.review_score) if r.review_score is not None else None,
-                "total": fmt(r.total),
-                "grade": r.grade.name,
-                "rank": r.rank,
-                "honors": [honor.name for honor in r.honors],
-                "vetoed": r.vetoed,
-            }
-            for r in summary.results
-        ],
+        "results": [fields(r, ANNUAL_KEYS) for r in annual_rows(summary)],
     }
 
 
@@ -78,18 +77,18 @@ def monthly_table(dataset: Dataset, month: Month, results: list[MonthlyResult]) 
         "",
     ]
     rows = [["排名", "社区排名", "编号", "姓名", "社区", "总分", "等次", "加分", "扣分", "备注"]]
-    for r in results:
+    for r in monthly_rows(results):
         rows.append(
             [
                 str(r.rank),
                 str(r.community_rank),
-                r.worker_id,
-                r.entry.worker.name,
-                communities[r.entry.worker.community],
-                fmt(r.total),
-                r.grade.name,
-                fmt(r.bonus),
-                fmt(r.deductions),
+                r.worker,
+                r.name,
+                communities[r.community],
+                r.total,
+                r.grade,
+                r.bonus,
+                r.deductions,
                 "一票否决" if r.vetoed else "",
             ]
         )
@@ -111,19 +110,19 @@ def annual_table(dataset: Dataset, summary: AnnualSummary) -> str:
         "",
     ]
     rows = [["排名", "编号", "姓名", "社区", "考评月数", "月度平均", "年度评议", "年度得分", "等次", "荣誉"]]
-    for r in summary.results:
+    for r in annual_rows(summary):
         rows.append(
             [
                 str(r.rank),
-                r.worker_id,
-                r.worker.name,
-                communities[r.worker.community],
+                r.worker,
+                r.name,
+                communities[r.community],
                 str(r.months_assessed),
-                fmt(r.monthly_mean),
-                fmt(r.review_score) if r.review_score is not None else "—",
-                fmt(r.total),
-                r.grade.name,
-                "、".join(h.name for h in r.honors),
+                r.monthly_mean,
+                r.review_score or "—",
+                r.total,
+                r.grade,
+                "、".join(r.honors),
             ]
         )
     lines.extend(_table(rows, right={0, 4, 5, 6, 7}))

@@ -21,10 +21,9 @@ from .datafiles import NoticeFile, SealFile
 from .errors import GridscoreError, Problem
 from .fingerprint import review_digest
 from .models import SEAL_FORMAT, Seal
-from .numbers import fmt, fmt_cents
 from .periods import Month, Period
 from .results import Results
-from .score import MonthlyResult
+from .rows import annual_rows, fields, monthly_rows
 from .sealing_rules import require_sealable
 from .validate import Dataset
 
@@ -56,46 +55,31 @@ class Difference:
 # --- what a seal keeps ------------------------------------------------------------
 
 
+# What a seal keeps of a row, in the order it writes them: a stored format, never reorder or rename.
+SEALED_MONTHLY = ("total", "grade", "rank", "community_rank", "bonus", "deductions", "vetoed", "categories", "items")
+SEALED_ANNUAL = ("total", "grade", "rank", "community_rank", "vetoed", "months_assessed", "monthly_mean", "honors")
+
+
 def figures(results: Results, period: Period) -> dict[str, dict[str, Any]]:
-    """Today's figures for a period, in the shape a seal keeps (and ``Seal.current`` gives back)."""
+    """Today's figures for a period, in the shape a seal keeps (and ``Seal.current`` gives back).
+
+    Besides the figures, a seal keeps each record's digest (``record``); a worker without an annual
+    review has neither ``review_score`` nor ``record`` in a year's seal.
+    """
+    kept: dict[str, dict[str, Any]] = {}
     if isinstance(period, Month):
-        return {r.worker_id: _monthly_figures(r) for r in results.month(period)}
-    rows: dict[str, dict[str, Any]] = {}
-    for r in results.year(period.year).results:
-        row: dict[str, Any] = {
-            "total": fmt(r.total),
-            "grade": r.grade.name,
-            "rank": r.rank,
-            "community_rank": r.community_rank,
-            "vetoed": r.vetoed,
-            "months_assessed": r.months_assessed,
-            "monthly_mean": fmt(r.monthly_mean),
-            "honors": [h.name for h in r.honors],
-        }
+        month = results.month(period)
+        for r, row in zip(month, monthly_rows(month), strict=True):
+            kept[row.worker] = fields(row, SEALED_MONTHLY)
+            kept[row.worker]["record"] = r.entry.file.digest
+        return kept
+    summary = results.year(period.year)
+    for r, row in zip(summary.results, annual_rows(summary), strict=True):
+        kept[row.worker] = fields(row, SEALED_ANNUAL)
         if r.review is not None:
-            row["review_score"] = fmt(r.review_score) if r.review_score is not None else None
-            row["record"] = review_digest(r.review.review)
-        rows[r.worker_id] = row
-    return rows
-
-
-def _monthly_figures(r: MonthlyResult) -> dict[str, Any]:
-    rubric = r.rubric
-    bonus, deductions = (fmt(r.bonus), fmt(r.deductions)) if r.entry.events else ("0.00", "0.00")
-    return {
-        "total": fmt(r.total),
-        "grade": r.grade.name,
-        "rank": r.rank,
-        "community_rank": r.community_rank,
-        "bonus": bonus,
-        "deductions": deductions,
-        "vetoed": r.vetoed,
-        "categories": {
-            c.id: fmt_cents(cents) for c, cents in zip(rubric.categories, r.scored.category_cents, strict=True)
-        },
-        "items": {i.id: fmt_cents(s[2]) for i, s in zip(rubric.items, r.scored.items, strict=True)},
-        "record": r.entry.file.digest,
-    }
+            kept[row.worker]["review_score"] = row.review_score
+            kept[row.worker]["record"] = review_digest(r.review.review)
+    return kept
 
 
 def flatten(row: dict[str, Any]) -> dict[str, Any]:
