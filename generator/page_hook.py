@@ -35,8 +35,7 @@ _extras: dict[str, Any] | None = None
 def on_pre_build(config: Any, **kwargs: Any) -> None:
     global _extras
     _extras = search.load_extras(Path(config["docs_dir"]))
-    if _extras is not None:
-        search.add_words(_extras["words"])
+    search.add_words(_extras["words"] if _extras is not None else [])
 
 
 def on_page_content(html_text: str, page: Any, config: Any, files: Any, **kwargs: Any) -> str:

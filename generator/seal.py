@@ -74,11 +74,11 @@ def figures(results: Results, period: Period) -> dict[str, dict[str, Any]]:
             kept[row.worker]["record"] = r.entry.file.digest
         return kept
     summary = results.year(period.year)
-    for r, row in zip(summary.results, annual_rows(summary), strict=True):
-        kept[row.worker] = fields(row, SEALED_ANNUAL)
-        if r.review is not None:
-            kept[row.worker]["review_score"] = row.review_score
-            kept[row.worker]["record"] = review_digest(r.review.review)
+    for result, annual in zip(summary.results, annual_rows(summary), strict=True):
+        kept[annual.worker] = fields(annual, SEALED_ANNUAL)
+        if result.review is not None:
+            kept[annual.worker]["review_score"] = annual.review_score
+            kept[annual.worker]["record"] = review_digest(result.review.review)
     return kept
 
 

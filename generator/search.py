@@ -99,12 +99,24 @@ def load_extras(docs_dir: Path) -> dict[str, Any] | None:
     return data
 
 
+# jieba's dictionary as it was before any build taught it names: every build starts from it, so two
+# builds in one process (gridscore serve, the tests) split the same pages the same way.
+_pristine: tuple[dict[str, int], int] | None = None
+
+
 def add_words(words: list[str]) -> None:
-    """Teach jieba the workers' names (before the search plugin splits the pages)."""
+    """Teach jieba the workers' names (before the search plugin splits the pages), and no other build's."""
+    global _pristine
     try:
         import jieba  # type: ignore[import-untyped]
     except ImportError:
         return
+    tokenizer = jieba.dt
+    tokenizer.check_initialized()
+    if _pristine is None:
+        _pristine = (dict(tokenizer.FREQ), tokenizer.total)
+    else:
+        tokenizer.FREQ, tokenizer.total = dict(_pristine[0]), _pristine[1]
     for word in words:
         jieba.add_word(word, freq=100000)
 

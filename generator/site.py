@@ -25,6 +25,7 @@ from .periods import Month, Year
 from .privacy import mask_name
 from .report import is_sealed
 from .results import Results, Sanction
+from .rows import NOTHING, AnnualRow, MonthlyRow, annual_rows, monthly_rows
 from .rubric import Rubric
 from .rubric_text import category_name, honor_rule, metric_label, veto_cap
 from .score import MonthlyResult
@@ -189,7 +190,7 @@ class WorkerYear:
     """One year on a worker's page: grade and honors only where this audience may see them."""
 
     year: int
-    result: AnnualResult
+    row: AnnualRow
     honors: list[str]
     provisional: bool
     decided: bool  # the grade and honors are shown: the year is sealed, or the internal build
@@ -330,21 +331,21 @@ class SiteGatherer:
         shared = Counter(r.rank for r in results)
         return [
             MonthRow(
-                rank=r.rank,
-                community_rank=r.community_rank,
+                rank=row.rank,
+                community_rank=row.community_rank,
                 worker=self.ref(r.entry.worker),
-                total=fmt(r.total),
-                grade=r.grade.name,
-                grade_id=r.grade.id,
-                bonus=fmt(r.bonus),
-                deductions=fmt(r.deductions),
-                vetoed=r.vetoed,
-                categories=[fmt(value) for value in r.categories.values()],
-                community_id=r.entry.worker.community,
-                tied=shared[r.rank] > 1,
-                change=_rank_change(earlier, r.worker_id, r.rank),
+                total=row.total,
+                grade=row.grade,
+                grade_id=row.grade_id,
+                bonus=row.bonus,
+                deductions=row.deductions,
+                vetoed=row.vetoed,
+                categories=list(row.categories.values()),
+                community_id=row.community,
+                tied=shared[row.rank] > 1,
+                change=_rank_change(earlier, row.worker, row.rank),
             )
-            for r in results
+            for r, row in zip(results, monthly_rows(results), strict=True)
         ]
 
     def community_summaries(self, month: Month, rubric: Rubric) -> list[CommunitySummary]:
@@ -368,21 +369,21 @@ class SiteGatherer:
         decided = self.honors_decided(summary.year)
         return [
             YearRow(
-                rank=r.rank,
-                community_rank=r.community_rank,
+                rank=row.rank,
+                community_rank=row.community_rank,
                 worker=self.ref(r.worker),
-                months=r.months_assessed,
-                monthly_mean=fmt(r.monthly_mean),
-                review=fmt(r.review_score) if r.review_score is not None else None,
-                total=fmt(r.total),
-                grade=r.grade.name if decided else "",
-                grade_id=r.grade.id if decided else "",
-                honors=[h.name for h in r.honors] if decided else [],
-                vetoed=r.vetoed,
-                intervention_mean=fmt(r.category_means.get(intervention, Fraction(0))),
-                community_id=r.worker.community,
+                months=row.months_assessed,
+                monthly_mean=row.monthly_mean,
+                review=row.review_score,
+                total=row.total,
+                grade=row.grade if decided else "",
+                grade_id=row.grade_id if decided else "",
+                honors=row.honors if decided else [],
+                vetoed=row.vetoed,
+                intervention_mean=row.category_means.get(intervention, NOTHING),
+                community_id=row.community,
             )
-            for r in summary.results
+            for r, row in zip(summary.results, annual_rows(summary), strict=True)
         ]
 
     def honor_deeds(self, result: AnnualResult) -> list[Deed]:
@@ -452,47 +453,47 @@ class SiteGatherer:
             veto_cap=veto_cap(rubric),
         )
 
-    def month_row_own(self, result: MonthlyResult) -> OwnMonth:
+    def month_row_own(self, result: MonthlyResult, row: MonthlyRow) -> OwnMonth:
         return OwnMonth(
             result.month.label,
             f"rankings/{result.month}.md",
             not self.sealed(result.month),
-            fmt(result.total),
-            result.grade.name,
-            result.vetoed,
-            result.rank,
-            result.community_rank,
+            row.total,
+            row.grade,
+            row.vetoed,
+            row.rank,
+            row.community_rank,
         )
 
-    def score_matrices(self, results: list[MonthlyResult]) -> list[ScoreMatrix]:
+    def score_matrices(self, results: list[MonthlyResult], rows: list[MonthlyRow]) -> list[ScoreMatrix]:
         """A worker's months, in order, as one matrix per year and rubric edition."""
-        groups: list[list[MonthlyResult]] = []
-        for result in results:
-            last = groups[-1][-1] if groups else None
+        groups: list[list[tuple[MonthlyResult, MonthlyRow]]] = []
+        for result, row in zip(results, rows, strict=True):
+            last = groups[-1][-1][0] if groups else None
             if last is not None and last.month.year == result.month.year and last.rubric is result.rubric:
-                groups[-1].append(result)
+                groups[-1].append((result, row))
             else:
-                groups.append([result])
-        per_year = Counter(group[0].month.year for group in groups)
-        return [self._matrix(group, split=per_year[group[0].month.year] > 1) for group in groups]
+                groups.append([(result, row)])
+        per_year = Counter(group[0][0].month.year for group in groups)
+        return [self._matrix(group, split=per_year[group[0][0].month.year] > 1) for group in groups]
 
-    def _matrix(self, group: list[MonthlyResult], split: bool) -> ScoreMatrix:
-        rubric = group[0].rubric
+    def _matrix(self, group: list[tuple[MonthlyResult, MonthlyRow]], split: bool) -> ScoreMatrix:
+        rubric = group[0][0].rubric
         rows = [
-            MatrixRow(item.name, fmt_plain(item.points_exact), [fmt_cents(r.items[item.id].cents) for r in group])
+            MatrixRow(item.name, fmt_plain(item.points_exact), [row.items[item.id] for _, row in group])
             for item in rubric.items
         ]
-        rows.append(MatrixRow("加分", fmt_plain(exact(rubric.bonus_cap)), [fmt(r.bonus) for r in group]))
-        rows.append(MatrixRow("扣分", "", [fmt(r.deductions) for r in group]))
-        rows.append(MatrixRow("总分", "", [fmt(r.total) for r in group]))
-        first, last = group[0].month, group[-1].month
+        rows.append(MatrixRow("加分", fmt_plain(exact(rubric.bonus_cap)), [row.bonus for _, row in group]))
+        rows.append(MatrixRow("扣分", "", [row.deductions for _, row in group]))
+        rows.append(MatrixRow("总分", "", [row.total for _, row in group]))
+        first, last = group[0][0].month, group[-1][0].month
         # A year scored by two editions of the rubric has a matrix for each: say which months.
         title = f"{first.year}年" + (f"{first.month}—{last.month}月" if split else "")
         return ScoreMatrix(
             title,
             rubric.title,
             self.rubric_page(rubric),
-            [self.tagged(f"{r.month.month}月", r.month) for r in group],
+            [self.tagged(f"{r.month.month}月", r.month) for r, _ in group],
             rows,
         )
 

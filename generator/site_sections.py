@@ -25,6 +25,7 @@ from .notice_print import layout as notice_layout
 from .objections import statement_for
 from .periods import Month, Year
 from .results import Results
+from .rows import annual_row, monthly_rows
 from .site import (
     AUDIENCES,
     Audience,
@@ -330,10 +331,11 @@ def workers(g: SiteGatherer, page: PageMaker) -> Section:
 
 def worker_context(g: SiteGatherer, worker: Worker) -> dict[str, Any]:
     month_results = g.results.worker_months(worker.id)
+    rows = monthly_rows(month_results)
     years_shown = [
         WorkerYear(
             y,
-            r,
+            annual_row(r),
             [h.name for h in r.honors] if g.honors_decided(y) else [],
             provisional=not g.sealed(Year(y)),
             decided=g.honors_decided(y),
@@ -344,8 +346,8 @@ def worker_context(g: SiteGatherer, worker: Worker) -> dict[str, Any]:
     provisional += [r.month.label for r in reversed(month_results) if not g.sealed(r.month)]
     return {
         "trend": [TrendPoint(str(r.month), r.total, r.grade.id, not g.sealed(r.month)) for r in month_results],
-        "months": [g.month_row_own(r) for r in reversed(month_results)],
-        "matrices": g.score_matrices(month_results),
+        "months": [g.month_row_own(r, row) for r, row in zip(reversed(month_results), reversed(rows), strict=True)],
+        "matrices": g.score_matrices(month_results, rows),
         "events": [e for e in (g.month_events(r) for r in reversed(month_results)) if e is not None],
         # How each item was computed: every month for the staff, the latest on the public site
         # (a county's public site has a budget, PRODUCT.md §8; the matrix has every month's scores).

@@ -579,27 +579,32 @@ def seal_published_months(out: Path, first: int, last: int, progress: Callable[[
     there). Sealed with gridscore itself, on the seventh of the following month.
     """
     sys.path.insert(0, str(PROJECT))
-    # Records of the last month are assessed in the month after it, annual reviews in January: "today"
-    # must be after both, or they are in the future (PRODUCT.md §6). The same day scripts/bench.py sets; build the repository
-    # with it too (GRIDSCORE_TODAY=… gridscore build).
-    after = last + 2  # two months after the last month of data (January's annual reviews are in the past)
-    os.environ.setdefault("GRIDSCORE_TODAY", f"{after // 12:04d}-{after % 12 + 1:02d}-15")
+    from generator import today
     from generator.periods import Month
     from generator.results import Results
     from generator.seal import seal_period
     from generator.validate import load_dataset
 
-    dataset = load_dataset(out.resolve())
-    results = Results(dataset)
-    for m in range(first, last):
-        following = Month(m // 12, m % 12 + 1).next()
-        month = Month(m // 12, m % 12 + 1)
-        seal_period(dataset, results, month, datetime.date(following.year, following.month, 7))
-        # Months are sealed in order (§6): the next one asks whether this one is sealed. Reloading a county
-        # per month is slow; the dataset is told instead (only the key is consulted until it is reloaded).
-        dataset.seals[str(month)] = None  # type: ignore[assignment]
-        if progress:
-            progress(f"sealed {month_text(m)}")
+    # Records of the last month are assessed in the month after it, annual reviews in January: "today"
+    # must be after both, or they are in the future (PRODUCT.md §6). Two months after the data, as
+    # scripts/bench.py sets GRIDSCORE_TODAY (which wins when set); build the repository with it too.
+    after = last + 2
+    chosen = None if os.environ.get("GRIDSCORE_TODAY") else datetime.date(after // 12, after % 12 + 1, 15)
+    today.choose(chosen)
+    try:
+        dataset = load_dataset(out.resolve())
+        results = Results(dataset)
+        for m in range(first, last):
+            following = Month(m // 12, m % 12 + 1).next()
+            month = Month(m // 12, m % 12 + 1)
+            seal_period(dataset, results, month, datetime.date(following.year, following.month, 7))
+            # Months are sealed in order (§6): the next one asks whether this one is sealed. Reloading a county
+            # per month is slow; the dataset is told instead (only the key is consulted until it is reloaded).
+            dataset.seals[str(month)] = None  # type: ignore[assignment]
+            if progress:
+                progress(f"sealed {month_text(m)}")
+    finally:
+        today.choose(None)
     shutil.rmtree(out / ".gridscore-cache", ignore_errors=True)
     return last - first
 

@@ -17,7 +17,7 @@ from generator.results import Results
 from generator.sitedir import MARKER, MARKER_TEXT
 from generator.validate import load_dataset
 
-from .conftest import PROJECT, Repo
+from .conftest import PROJECT, Repo, run_subprocess
 from .test_scoring import event, events
 
 EPOCH = "1795996800"  # 2026-11-30 (China): after every publicity window and every record of the sample
@@ -233,7 +233,9 @@ def test_worker_page_has_trend_breakdown_and_honors(sites: dict[str, Path]) -> N
         sum(1 for m in months if m.startswith(year)) for year in sorted({m[:4] for m in months})
     ]
     data = json.loads(page(sites["public"], "data/results.json"))
-    march = next(r for d in data["monthly"] if d["period"] == "2026-03" for r in d["results"] if r["worker"] == "wg-0103")
+    march = next(
+        r for d in data["monthly"] if d["period"] == "2026-03" for r in d["results"] if r["worker"] == "wg-0103"
+    )
     year_2026 = matrices[-1]
     publicity = re.search(r'<th scope="row">宣传教育普及</th><td>15</td>((?:<td>[^<]*</td>)+)</tr>', year_2026)
     assert publicity is not None
@@ -257,6 +259,25 @@ def test_two_builds_are_byte_identical(tmp_path: Path, monkeypatch: pytest.Monke
     assert files_a == files_b
     different = [f for f in files_a if (first / f).read_bytes() != (second / f).read_bytes()]
     assert different == []
+
+
+def test_a_build_splits_search_text_as_a_fresh_process_does(
+    repo: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The names one build teaches jieba do not change how a later build in the process splits its pages."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    repo.record("w1", "2026-03")
+    org = (repo.root / "records/organization.yaml").read_text(encoding="utf-8")
+    # a name that is also a piece of the sample's text ("东风第一社区"): taught to jieba, it would split it
+    repo.write("records/organization.yaml", org.replace("name: 张三", "name: 风第一"))
+    for _ in range(3):  # another repository's names, taught again and again (gridscore serve rebuilds)
+        build(repo.root, "public", tmp_path / "other")
+    in_process = build(PROJECT, "public", tmp_path / "a").site_dir
+    fresh = tmp_path / "fresh"
+    run = run_subprocess("build", "--root", str(PROJECT), "--site-dir", str(fresh))
+    assert run.returncode == 0, run.stderr
+    index = "search/search_index.json"
+    assert (in_process / index).read_bytes() == (fresh / index).read_bytes()
 
 
 def test_markup_in_data_is_shown_as_text(repo: Repo, tmp_path: Path) -> None:
