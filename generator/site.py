@@ -20,6 +20,7 @@ from typing import Any, Literal
 from markupsafe import Markup
 
 from .annual import AnnualResult, AnnualSummary
+from .chart import TrendPoint
 from .datafiles import EventEntry, NoticeFile
 from .errors import Problem
 from .explain import grade_rule, rounding_text, term_text
@@ -143,14 +144,7 @@ class MonthDetail:
     assessed: str
     provisional: bool
     veto_cap: str = ""  # the highest grade a vetoed month can get
-
-
-@dataclass(frozen=True)
-class TrendPoint:
-    month: str
-    total: Fraction
-    grade_id: str
-    provisional: bool = False
+    unit_mean: str = ""  # the unit's mean total that month (SiteGatherer.unit_means)
 
 
 @dataclass(frozen=True)
@@ -230,6 +224,16 @@ class SiteGatherer:
 
     def sealed(self, period: Month | Year) -> bool:
         return is_sealed(self.dataset, period)
+
+    @functools.cached_property
+    def unit_means(self) -> dict[Month, Fraction]:
+        """Each month's mean total of all the unit's workers (rounded): computed once for every worker page."""
+        means = {}
+        for month in sorted(self.dataset.entries):
+            totals = [r.total for r in self.results.month(month)]
+            if totals:
+                means[month] = round2(sum(totals, Fraction(0)) / len(totals))
+        return means
 
     def honors_decided(self, year: int) -> bool:
         """Whether a year's honors and annual grades are shown: the public reads them only once the year is sealed."""
@@ -422,6 +426,7 @@ class SiteGatherer:
             else str(record.assessed_on),
             provisional=not self.sealed(result.month),
             veto_cap=veto_cap(rubric),
+            unit_mean=fmt(self.unit_means[result.month]),
         )
 
     def worker_sanctions(self, worker_id: str) -> list[tuple[Sanction, str]]:
@@ -629,7 +634,10 @@ def gather_site(dataset: Dataset, results: Results, audience: Audience, build_da
         provisional = [f"{y.year}年度" for y in years_shown if y.provisional]
         provisional += [r.month.label for r in reversed(month_results) if not g.sealed(r.month)]
         return {
-            "trend": [TrendPoint(str(r.month), r.total, r.grade.id, not g.sealed(r.month)) for r in month_results],
+            "trend": [
+                TrendPoint(str(r.month), r.total, not g.sealed(r.month), g.unit_means.get(r.month))
+                for r in month_results
+            ],
             "details": [g.month_detail(r) for r in reversed(month_results)],
             "years": years_shown,
             "provisional": provisional,
