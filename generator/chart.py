@@ -94,10 +94,9 @@ def trend_svg(
         cx, cy = x(i), y(p.total)
         # A provisional month is a hollow point: its result may still change before the seal.
         tag = "（暂定）" if p.provisional else ""
-        mean = f"；{html.escape(mean_label)} {fmt(p.mean)} 分" if p.mean is not None and mean_label else ""
         hollow = ' class="o"' if p.provisional else ""
         parts.append(
-            f'<circle{hollow} cx="{_n(cx)}" cy="{_n(cy)}" r="3.5"><title>{p.month}：{fmt(p.total)} 分{tag}{mean}</title></circle>'
+            f'<circle{hollow} cx="{_n(cx)}" cy="{_n(cy)}" r="3.5"><title>{p.month}：{fmt(p.total)} 分{tag}</title></circle>'
         )
         if every_value or i == len(points) - 1:
             near = [ys[j] for j in (i - 1, i + 1) if 0 <= j < len(ys)]
