@@ -115,7 +115,9 @@ def _value_label(cx: float, cy: float, near: list[float], text: str) -> str:
     return f'<text class="v" x="{_n(cx)}" y="{_n(above)}">{text}</text>'
 
 
-def _bands(grades: list[Grade], low: Fraction, high: Fraction, y: Callable[[Fraction], float], right: float) -> list[str]:
+def _bands(
+    grades: list[Grade], low: Fraction, high: Fraction, y: Callable[[Fraction], float], right: float
+) -> list[str]:
     """One light band per grade in view, its name right of it; its floor on the axis."""
     parts: list[str] = []
     last_figure = None  # y of the last axis figure written: two close floors do not overprint
@@ -152,12 +154,14 @@ def _legend(with_mean: bool, mean_label: str) -> list[str]:
     parts.append(f'<text x="{LEFT + 22}" y="17">{own}</text>')
     if with_mean and mean_label:
         start = LEFT + 22 + int(_text_width(own)) + 14
-        parts.append(f'<path class="a" d="M{start},12 h18"/><text x="{start + 22}" y="17">{html.escape(mean_label)}</text>')
+        parts.append(
+            f'<path class="a" d="M{start},12 h18"/><text x="{start + 22}" y="17">{html.escape(mean_label)}</text>'
+        )
     return parts
 
 
 def _month_labels(points: list[TrendPoint], x: Callable[[int], float], step_x: float) -> list[str]:
-    """"3月" under a point, the year under the first label and wherever the year changes.
+    """Month labels ("3月") under points, the year under the first and wherever the year changes.
 
     Labels fall on every month, or every 2nd, 3rd… (calendar-aligned: 1月, 4月, 7月, 10月), as
     far apart as a label is wide; the first and the latest month are always labelled. A year too

@@ -35,12 +35,13 @@ from .test_browser import (
     _QuietHandler,
     assert_fits_width,
     assert_no_script_errors,
-    desktop,  # noqa: F401 (the 1280 px Chromium fixture)
     open_page,
 )
+from .test_browser import desktop as _desktop
 from .test_browser import driver as _phone
 
 driver = _phone  # the shared phone-width Chromium fixture (360 px, mobile emulation)
+desktop = _desktop  # and the 1280 px one
 
 AXE = PROJECT / "tests" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 if not AXE.is_file():

@@ -113,7 +113,7 @@ def test_the_unit_mean_is_the_mean_of_the_months_results(site: Path, monkeypatch
     assert f"当月{label} {mean} 分。" in breakdown
     # The dashed line passes through the mean: the worker's own points give the scale.
     points = [(float(x), float(y), month, Fraction(total)) for x, y, month, total in CIRCLE.findall(chart)]
-    (x1, y1, _, v1), (x2, y2, _, v2) = min(points, key=lambda p: p[3]), max(points, key=lambda p: p[3])
+    (_, y1, _, v1), (_, y2, _, v2) = min(points, key=lambda p: p[3]), max(points, key=lambda p: p[3])
     slope = (y2 - y1) / float(v2 - v1)
     legend, line = re.findall(r'<path class="a" d="([^"]+)"/>', chart)  # the legend's sample, then the line
     assert "L" not in legend
@@ -161,7 +161,9 @@ def test_one_month_and_a_missing_mean() -> None:
     """A worker's first month: one point in the middle, with its value; no mean, no dashed line."""
     rubric = load_dataset(PROJECT).rubrics[-1].rubric
     chart = trend_svg([TrendPoint("2026-10", Fraction("77.5"), provisional=True)], "新人", rubric, "全东风街道平均")
-    assert re.search(r'<circle class="o" cx="[\d.]+" cy="[\d.]+" r="3.5"><title>2026-10：77.50 分（暂定）</title>', chart)
+    assert re.search(
+        r'<circle class="o" cx="[\d.]+" cy="[\d.]+" r="3.5"><title>2026-10：77.50 分（暂定）</title>', chart
+    )
     assert VALUE.findall(chart) == ["77.50"]
     assert 'class="a"' not in chart and "全东风街道平均" not in chart
     assert re.findall(r'<text class="x" x="[\d.]+" y="[\d.]+">([^<]+)</text>', chart) == ["10月", "2026年"]
@@ -172,7 +174,9 @@ def test_a_trend_from_december_says_both_years_apart() -> None:
     """Every month labelled (seven points have room); 2026年 cannot sit beside 2025年, so it goes one label on."""
     rubric = load_dataset(PROJECT).rubrics[-1].rubric
     months = ["2025-12", "2026-01", "2026-02", "2026-03", "2026-04", "2026-05", "2026-06"]
-    chart = trend_svg([TrendPoint(m, Fraction(80 + i), mean=Fraction(79)) for i, m in enumerate(months)], "t", rubric, "均")
+    chart = trend_svg(
+        [TrendPoint(m, Fraction(80 + i), mean=Fraction(79)) for i, m in enumerate(months)], "t", rubric, "均"
+    )
     labels = re.findall(r'<text class="x" x="([\d.]+)" y="([\d.]+)">([^<]+)</text>', chart)
     assert [text for _, _, text in labels] == ["12月", "2025年", "1月", "2月", "2026年", "3月", "4月", "5月", "6月"]
     years = [float(x) for x, _, text in labels if text.endswith("年")]

@@ -57,7 +57,9 @@ def check_chart(found: dict[str, Any], width: int) -> None:
     small = [(t["text"], round(t["px"], 1)) for t in texts if t["px"] < SMALLEST_PX]
     assert small == [], f"labels under {SMALLEST_PX} px at {width} px"
     x0, y0, x1, y1 = found["view"]
-    clipped = [t["text"] for t in texts if t["bbox"][0] < x0 or t["bbox"][1] < y0 or t["bbox"][2] > x1 or t["bbox"][3] > y1]
+    clipped = [
+        t["text"] for t in texts if t["bbox"][0] < x0 or t["bbox"][1] < y0 or t["bbox"][2] > x1 or t["bbox"][3] > y1
+    ]
     assert clipped == [], f"labels cut off by the chart's edge at {width} px"
     left, _, right, _ = found["box"]
     assert 0 <= left and right <= found["page"], f"the chart runs off a {width} px page: {found['box']}"
