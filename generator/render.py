@@ -18,7 +18,6 @@ import os
 import re
 from collections.abc import Iterator
 from datetime import date
-from fractions import Fraction
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
@@ -28,15 +27,15 @@ import markupsafe
 import yaml
 from markupsafe import Markup
 
+from .chart import trend_svg
 from .errors import InvalidInput, Problem
 from .notice_body import plain_text
-from .numbers import fmt, fmt_plain
+from .numbers import fmt
 from .periods import Year
 from .report import annual_json, is_sealed, monthly_json
 from .results import Results
-from .rubric import Rubric
 from .rubric_text import TEMPLATE_GLOBALS
-from .site import Page, Site, TrendPoint, relative
+from .site import Page, Site, relative
 
 TEMPLATES = "site_templates"
 
@@ -89,7 +88,7 @@ def environment(project: Path) -> jinja2.Environment:
     # Only filters that escape for Markdown: the built-in e/join/safe would let data through as HTML.
     env.filters = {name: env.filters[name] for name in _SAFE_BUILTINS}
     env.filters.update(md=md, cell=cell, e=html_text, escape=html_text, join=join, fmt=_markup(fmt))
-    env.globals.update(trend_svg=lambda points, title, rubric=None: Markup(trend_svg(points, title, rubric)))
+    env.globals.update(trend_svg=lambda *args, **kwargs: Markup(trend_svg(*args, **kwargs)))
     env.globals.update(TEMPLATE_GLOBALS)
     return env
 
@@ -145,7 +144,7 @@ def html_environment(project: Path) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters.update(fmt=fmt)
-    env.globals.update(trend_svg=lambda points, title, rubric=None: markupsafe.Markup(trend_svg(points, title, rubric)))
+    env.globals.update(trend_svg=lambda *args, **kwargs: markupsafe.Markup(trend_svg(*args, **kwargs)))
     env.globals.update(TEMPLATE_GLOBALS)
     return env
 
@@ -258,68 +257,6 @@ def front_matter(page: Page) -> str:
     if not page.in_search:
         meta["search"] = {"exclude": True}
     return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=True) + "---\n\n"
-
-
-# --- the trend chart ------------------------------------------------------------
-
-
-def trend_svg(points: list[TrendPoint], title: str, rubric: Rubric | None = None) -> str:
-    """Monthly totals as an inline SVG line chart (no script, no library).
-
-    The guide lines are ``rubric``'s grade boundaries (the one of the latest month shown) and the
-    top of the scale is its full score with the bonus: nothing here is a figure of its own.
-    """
-    if not points:
-        return ""
-    width, height, left, right, top, bottom = 640, 220, 36, 12, 14, 34
-    floors = sorted((Fraction(g.min) for g in rubric.grades if g.min > 0), reverse=True) if rubric else []
-    ceiling = Fraction(rubric.total_points) + Fraction(rubric.bonus_cap) if rubric else Fraction(0)
-    top_id = rubric.top_grade.id if rubric else ""
-    bottom_id = rubric.bottom_grade.id if rubric else ""
-    totals = [p.total for p in points]
-    # The lowest boundary with a tenth of the full score of room below it; never cut a point off.
-    margin = Fraction(rubric.total_points) / 10 if rubric else Fraction(0)
-    low = max(Fraction(0), min([*totals, *[floor - margin for floor in floors[-1:]]]))
-    high = max([*totals, ceiling])
-    if high <= low:
-        high = low + 1
-    span_x = max(len(points) - 1, 1)
-
-    def x(index: int) -> float:
-        return left + (width - left - right) * index / span_x
-
-    def y(value: Fraction) -> float:
-        return top + float((high - value) / (high - low)) * (height - top - bottom)
-
-    parts = [
-        f'<svg class="gs-trend" viewBox="0 0 {width} {height}" role="img" aria-label="{html.escape(title)}" '
-        f'xmlns="http://www.w3.org/2000/svg"><title>{html.escape(title)}</title>'
-    ]
-    for level in (floors[0], floors[-1]) if len(floors) > 1 else floors:  # the top and the pass line
-        if low <= level <= high:
-            yy = y(level)
-            parts.append(
-                f'<line x1="{left}" y1="{yy:.1f}" x2="{width - right}" y2="{yy:.1f}" stroke="#bdbdbd" stroke-dasharray="4 3"/>'
-                f'<text x="{left - 4}" y="{yy + 4:.1f}" text-anchor="end">{fmt_plain(level)}</text>'
-            )
-    path = " ".join(f"{'M' if i == 0 else 'L'}{x(i):.1f},{y(p.total):.1f}" for i, p in enumerate(points))
-    parts.append(f'<path d="{path}" fill="none" stroke="#c62828" stroke-width="2"/>')
-    for i, p in enumerate(points):
-        colour = "#c62828" if p.grade_id == top_id else ("#616161" if p.grade_id == bottom_id else "#ef9a9a")
-        # A provisional month is a hollow point: its result may still change before the seal.
-        paint = f'fill="#ffffff" stroke="{colour}" stroke-width="2"' if p.provisional else f'fill="{colour}"'
-        tag = "（暂定）" if p.provisional else ""
-        parts.append(
-            f'<circle cx="{x(i):.1f}" cy="{y(p.total):.1f}" r="3.5" {paint}><title>{p.month}：{fmt(p.total)} 分{tag}</title></circle>'
-        )
-    step = max(1, len(points) // 8)
-    for i, p in enumerate(points):
-        last = i == len(points) - 1
-        if (i % step == 0 and (last or len(points) - 1 - i >= step)) or last:
-            anchor = "end" if last and len(points) > 1 else "middle"  # the last label would run past the edge
-            parts.append(f'<text x="{x(i):.1f}" y="{height - 12}" text-anchor="{anchor}">{p.month}</text>')
-    parts.append("</svg>")
-    return "".join(parts)
 
 
 # --- open data and the feed ---------------------------------------------------------

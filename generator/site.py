@@ -7,6 +7,7 @@ sanctions or 通报批评; the internal site shows everything.
 
 from __future__ import annotations
 
+import functools
 import html
 import os
 from collections import Counter
@@ -134,6 +135,7 @@ class MonthDetail:
     assessed: str
     provisional: bool
     veto_cap: str = ""  # the highest grade a vetoed month can get
+    unit_mean: str = ""  # the unit's mean total that month (SiteGatherer.unit_means)
 
 
 @dataclass(frozen=True)
@@ -154,7 +156,8 @@ class OwnMonth:
 class MatrixRow:
     name: str
     points: str  # the most it can score, "" for a row with no maximum (bonus, deductions, total)
-    cells: list[str]  # one per month of the matrix; "—" where that month's rubric has no such item
+    cells: list[str]  # one per month of the matrix
+    kind: str = ""  # "total" (the worker's total), "mean" (the unit's mean total that month)
 
 
 @dataclass(frozen=True)
@@ -175,14 +178,6 @@ class MonthEvents:
     label: str
     bonuses: list[Deed]
     deductions: list[Deed]
-
-
-@dataclass(frozen=True)
-class TrendPoint:
-    month: str
-    total: Fraction
-    grade_id: str
-    provisional: bool = False
 
 
 @dataclass(frozen=True)
@@ -262,6 +257,16 @@ class SiteGatherer:
 
     def sealed(self, period: Month | Year) -> bool:
         return is_sealed(self.dataset, period)
+
+    @functools.cached_property
+    def unit_means(self) -> dict[Month, Fraction]:
+        """Each month's mean total of all the unit's workers (rounded): computed once for every worker page."""
+        means = {}
+        for month in sorted(self.dataset.entries):
+            totals = [r.total for r in self.results.month(month)]
+            if totals:
+                means[month] = round2(sum(totals, Fraction(0)) / len(totals))
+        return means
 
     def honors_decided(self, year: int) -> bool:
         """Whether a year's honors and annual grades are shown: the public reads them only once the year is sealed."""
@@ -451,6 +456,7 @@ class SiteGatherer:
             else str(record.assessed_on),
             provisional=not self.sealed(result.month),
             veto_cap=veto_cap(rubric),
+            unit_mean=fmt(self.unit_means[result.month]),
         )
 
     def month_row_own(self, result: MonthlyResult, row: MonthlyRow) -> OwnMonth:
@@ -485,7 +491,9 @@ class SiteGatherer:
         ]
         rows.append(MatrixRow("加分", fmt_plain(exact(rubric.bonus_cap)), [row.bonus for _, row in group]))
         rows.append(MatrixRow("扣分", "", [row.deductions for _, row in group]))
-        rows.append(MatrixRow("总分", "", [row.total for _, row in group]))
+        rows.append(MatrixRow("总分", "", [row.total for _, row in group], "total"))
+        mean = f"全{self.dataset.organization.unit.short}平均"
+        rows.append(MatrixRow(mean, "", [fmt(self.unit_means[r.month]) for r, _ in group], "mean"))
         first, last = group[0][0].month, group[-1][0].month
         # A year scored by two editions of the rubric has a matrix for each: say which months.
         title = f"{first.year}年" + (f"{first.month}—{last.month}月" if split else "")

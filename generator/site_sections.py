@@ -16,6 +16,7 @@ from typing import Any
 from markupsafe import Markup
 
 from .annual import AnnualSummary
+from .chart import TrendPoint
 from .datafiles import NoticeFile
 from .errors import Problem
 from .models import Worker
@@ -33,7 +34,6 @@ from .site import (
     PeriodLink,
     Site,
     SiteGatherer,
-    TrendPoint,
     WorkerYear,
     YearHonors,
     _assessed_text,
@@ -345,7 +345,9 @@ def worker_context(g: SiteGatherer, worker: Worker) -> dict[str, Any]:
     provisional = [f"{y.year}年度" for y in years_shown if y.provisional]
     provisional += [r.month.label for r in reversed(month_results) if not g.sealed(r.month)]
     return {
-        "trend": [TrendPoint(str(r.month), r.total, r.grade.id, not g.sealed(r.month)) for r in month_results],
+        "trend": [
+            TrendPoint(str(r.month), r.total, not g.sealed(r.month), g.unit_means.get(r.month)) for r in month_results
+        ],
         "months": [g.month_row_own(r, row) for r, row in zip(reversed(month_results), reversed(rows), strict=True)],
         "matrices": g.score_matrices(month_results, rows),
         "events": [e for e in (g.month_events(r) for r in reversed(month_results)) if e is not None],

@@ -29,8 +29,7 @@ from generator.build import build
 from .conftest import PROJECT
 from .test_browser import (
     BUILD_EPOCH,
-    CHROMEDRIVER,
-    CHROMIUM,
+    DESKTOP,
     TIMEOUT,
     WIDTH,
     _QuietHandler,
@@ -38,9 +37,11 @@ from .test_browser import (
     assert_no_script_errors,
     open_page,
 )
+from .test_browser import desktop as _desktop
 from .test_browser import driver as _phone
 
 driver = _phone  # the shared phone-width Chromium fixture (360 px, mobile emulation)
+desktop = _desktop  # and the 1280 px one
 
 AXE = PROJECT / "tests" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 if not AXE.is_file():
@@ -49,15 +50,12 @@ if not AXE.is_file():
         pytest.fail(f"accessibility test cannot run under CI: {_reason}", pytrace=False)
     pytest.skip(_reason, allow_module_level=True)
 
-from selenium import webdriver  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.remote.webdriver import WebDriver  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
-DESKTOP = 1280
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 BLOCKING = {"serious", "critical"}
 LARGE_KEY = "gridscore.largeText"  # assets/a11y.js
@@ -134,34 +132,6 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Site]]
         for server in servers:
             server.shutdown()
             server.server_close()
-
-
-@pytest.fixture(scope="module")
-def desktop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
-    """Chromium at 1280 px, as tests/test_browser.py's phone but without mobile emulation (the tabs show)."""
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    profile = tmp_path_factory.mktemp("chromium-desktop")
-    for arg in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-dev-shm-usage",
-        f"--user-data-dir={profile}",
-        f"--window-size={DESKTOP},900",
-    ):
-        options.add_argument(arg)
-    options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
-    browser = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
-    browser.set_page_load_timeout(30)
-    try:
-        yield browser
-    finally:
-        browser.quit()
 
 
 def _set_large(driver: WebDriver, site: Site, on: bool) -> None:

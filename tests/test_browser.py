@@ -28,6 +28,7 @@ from .conftest import PROJECT
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 WIDTH, HEIGHT = 360, 800
+DESKTOP = 1280
 # 2026-11-30 (China): the build date fixes the "公示中/已结束" states, so every run sees the same site.
 BUILD_EPOCH = "1795996800"
 TIMEOUT = 15
@@ -114,6 +115,34 @@ def driver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
     )
     # Every network request the page makes, including failed ones (which leave no Resource Timing
     # entry), and the console, for script errors.
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
+    browser = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
+    browser.set_page_load_timeout(30)
+    try:
+        yield browser
+    finally:
+        browser.quit()
+
+
+@pytest.fixture(scope="module")
+def desktop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
+    """Chromium at 1280 px, as tests/test_browser.py's phone but without mobile emulation (the tabs show)."""
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    profile = tmp_path_factory.mktemp("chromium-desktop")
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        f"--user-data-dir={profile}",
+        f"--window-size={DESKTOP},900",
+    ):
+        options.add_argument(arg)
     options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
     browser = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
     browser.set_page_load_timeout(30)

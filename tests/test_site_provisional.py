@@ -105,10 +105,11 @@ def test_worker_pages_mark_the_provisional_rows(sample_sites: dict[str, Path]) -
     internal = article(sample_sites["internal"], "workers/wg-0103")
     assert "<summary>2026年10月（暂定）：" in internal and "<summary>2026年9月：" in internal
     assert "2026年度</a>（暂定）</td>" in text and "2025年度</a></td>" in text
-    # the chart: the open month is a hollow point, the sealed ones are filled
-    assert re.search(r'fill="#ffffff" stroke="#[0-9a-f]{6}" stroke-width="2"><title>2026-10：[0-9.]+ 分（暂定）', text)
-    assert re.search(r'fill="#[0-9a-f]{6}"><title>2026-09：[0-9.]+ 分</title>', text)
-    assert "空心圆点为暂定结果" in text
+    # the chart: the open month is a hollow point (class "o", white in gridscore.css), the sealed ones are filled
+    assert re.search(r'<circle class="o" cx="[0-9.]+" cy="[0-9.]+" r="3.5"><title>2026-10：[0-9.]+ 分（暂定）', text)
+    assert re.search(r'<circle cx="[0-9.]+" cy="[0-9.]+" r="3.5"><title>2026-09：[0-9.]+ 分</title>', text)
+    assert len(re.findall(r'<circle class="o"', text)) == 1
+    assert "空心圆点为暂定结果（尚未封存，封存前可能调整）" in text
     # a worker who left in 2025 has no open period, and her page says nothing of the kind
     left = next(w for w in load_dataset(PROJECT).organization.workers if w.left and w.left.year == 2025)
     text = article(sample_sites["public"], f"workers/{left.id}")
