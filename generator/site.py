@@ -506,6 +506,8 @@ class SiteGatherer:
         )
 
     def month_events(self, result: MonthlyResult) -> MonthEvents | None:
+        if not result.entry.events:  # most months: no need to build the month's explanation (rows.py)
+            return None
         bonuses = [self.deed(result, e, p) for e, p in result.bonuses]
         deductions = [self.deduction(result, e, p) for e, p in result.total_deductions]
         deductions += [self.deduction(result, e, p) for s in result.items.values() for e, p in s.deductions]
