@@ -25,9 +25,10 @@ from . import today as clock
 from .diff_render import COMMENT_LIMIT
 from .errors import GridscoreError, InvalidInput, UsageError
 from .explain import explain_month, explain_year
+from .ledger import build_ledger, overdue_count
 from .periods import Month, Year, parse_period
 from .pipeline import checked
-from .report import annual_json, annual_table, is_sealed, monthly_json, monthly_table
+from .report import annual_json, annual_table, is_sealed, ledger_json, ledger_table, monthly_json, monthly_table
 from .results import Results
 from .validate import Dataset, load_dataset, without_cycle_collection
 
@@ -96,6 +97,9 @@ def check(root: Path) -> None:
         f"{len(dataset.seals)} 个已封存考评期；"
         f"考评标准 {rubrics} 版；用时 {elapsed:.2f} 秒。"
     )
+    overdue = overdue_count(dataset, results, clock.today())
+    if overdue:
+        click.echo(f"提示：{overdue} 项处理措施逾期未落实（不影响检查结果），运行 gridscore ledger 考评期 查看。")
 
 
 @cli.command(context_settings=CONTEXT_SETTINGS)
@@ -148,6 +152,22 @@ def explain(root: Path, worker: str, period: str) -> None:
         if annual is None:
             raise UsageError(f"{worker}（{name}）在 {parsed.year} 年没有考评记录")
         click.echo(explain_year(dataset, summary, annual))
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("period")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON（供程序读取）")
+@_root_option
+def ledger(root: Path, period: str, as_json: bool) -> None:
+    """显示某月（如 2026-03）或某年（如 2026）的奖惩台账：每名网格员的奖励金额、社区和全单位合计，以及每项处理措施是否落实（内部使用）。"""
+    parsed = _period(period)
+    dataset, results = checked(root, awaiting_seal=True)
+    _require_period(results, dataset, parsed)
+    found = build_ledger(dataset, results, parsed, clock.today())
+    if as_json:
+        _print_json(ledger_json(found))
+    else:
+        click.echo(ledger_table(dataset, found))
 
 
 AUDIENCE = click.Choice(["public", "internal"])

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .models import AnnualReview, Event, MonthlyRecord, Notice, Objection, Organization, Seal, Worker
-from .periods import Month
+from .models import AnnualReview, Event, FollowUp, MonthlyRecord, Notice, Objection, Organization, Seal, Worker
+from .periods import Month, Year
 from .rubric import EventKind, Rubric
 from .yamlio import Document
 
@@ -66,6 +66,20 @@ class ObjectionFile:
     objection: Objection
     notice_stem: str  # the folder's name
     number: int  # the file's name
+
+
+@dataclass
+class FollowUpFile:
+    """records/followups/<2026-03 or 2026>/<worker>.yaml: the sanction measures carried out for that period.
+
+    The file holds one follow-up (a mapping) or several (a list of them); ``locs`` is where each one is in it.
+    """
+
+    doc: Document
+    entries: list[FollowUp]
+    locs: list[tuple[int, ...]]
+    period: Month | Year  # the folder's name
+    worker_id: str  # the file's name
 
 
 @dataclass

@@ -88,6 +88,14 @@ SANCTION_FIELDS = {
     "annual_fail": "年度不合格",
     "annual_fail_streak": "连续年度不合格",
     "veto": "一票否决",
+    "followup_days": "落实期限（封存后天数）",
+}
+REWARD_FIELDS = {
+    "currency": "货币单位",
+    "monthly_by_grade": "月度绩效奖励",
+    "veto_forfeits_monthly": "一票否决当月不发月度绩效奖励",
+    "events": "专项奖金",
+    "honors": "荣誉奖励",
 }
 ENUMS = ("method", "effect", "rule")  # fields whose values have a Chinese name in WORDS
 WORDS = {
@@ -127,6 +135,11 @@ def rubric_changes(old: Rubric, new: Rubric) -> list[str]:
     lines += _fields("年度规则：", old.annual, new.annual, ANNUAL_FIELDS)
     lines += _keyed("荣誉", old.honors, new.honors, _honor, HONOR_FIELDS)
     lines += _fields("处理措施：", old.sanctions, new.sanctions, SANCTION_FIELDS)
+    if old.rewards is None or new.rewards is None:
+        if old.rewards != new.rewards:
+            lines.append(f"物质奖励 {_show(old.rewards)} → {_show(new.rewards)}")
+    else:
+        lines += _fields("物质奖励：", old.rewards, new.rewards, REWARD_FIELDS)
     for scale in sorted(set(old.scales) | set(new.scales)):
         before, after = old.scales.get(scale), new.scales.get(scale)
         if before != after:
@@ -221,7 +234,7 @@ def _terms(item: Item, old: list[Term], new: list[Term]) -> list[str]:
 
 def _fields(prefix: str, old: BaseModel, new: BaseModel, labels: dict[str, str]) -> list[str]:
     """``prefix`` + each field that differs (every field of the model, labelled ones by their Chinese name)."""
-    skipped = {"levels", "categories", "items", "events", "grades", "annual", "honors", "sanctions", "scales"}
+    skipped = {"levels", "categories", "items", "events", "grades", "annual", "honors", "sanctions", "scales", "rewards"}
     skipped |= {"changes", "terms", "points"} if isinstance(new, EventKind) else {"changes", "terms"}
     names = [*labels, *(name for name in type(new).model_fields if name not in labels and name not in skipped)]
     lines = []

@@ -21,11 +21,13 @@ from pathlib import Path
 from typing import Any, TypeGuard, TypeVar
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import PydanticCustomError
 
 from .cache import FileCache, digest
 from .datafiles import (
     AnnualFile,
     EventEntry,
+    FollowUpFile,
     NoticeFile,
     ObjectionFile,
     OrganizationFile,
@@ -37,8 +39,20 @@ from .errors import Problem, display_path
 from .fingerprint import record_digest
 from .fsguard import DIRECTORY, FileProblem, Listing, check_project, folder_problem, read_regular, walk
 from .messages import did_you_mean, show, translate
-from .models import ID_MAX, NOTICE_STEM, AnnualReview, Event, MonthlyRecord, Notice, Objection, Organization, Seal
-from .periods import Month
+from .models import (
+    ID_MAX,
+    NOTICE_STEM,
+    AnnualReview,
+    Event,
+    FollowUp,
+    MonthlyRecord,
+    Notice,
+    Objection,
+    Organization,
+    Seal,
+    identifier_problem,
+)
+from .periods import Month, Year
 from .privacy import personal_numbers
 from .progress import Progress
 from .rubric import EventKind, Rubric, check_rubric
@@ -54,10 +68,12 @@ NOTICES = "notices"
 ANNUAL = "annual"
 SEALS = "seals"
 OBJECTIONS = "objections"
+FOLLOWUPS = "followups"
 
 _YEAR_DIR = re.compile(r"\d{4}")
 _MONTH_DIR = re.compile(r"0[1-9]|1[0-2]")
 _OBJECTION_NUMBER = re.compile(r"[1-9][0-9]{0,5}")  # 1.yaml, 2.yaml, …: no zero padding
+_FOLLOWUP_PERIOD = re.compile(r"(\d{4})(?:-(0[1-9]|1[0-2]))?")  # 2026-03 (a month's measures) or 2026 (the year's)
 
 
 @dataclass
@@ -73,6 +89,7 @@ class Repository:
     notices: list[NoticeFile] = field(default_factory=list)
     seals: list[SealFile] = field(default_factory=list)
     objections: list[ObjectionFile] = field(default_factory=list)
+    followups: list[FollowUpFile] = field(default_factory=list)
     organizations: list[OrganizationFile] = field(default_factory=list)  # while loading files one by one
     problems: list[Problem] = field(default_factory=list)
     rubric_failed: bool = False  # a broken rubric: records are not checked against the others
@@ -166,7 +183,7 @@ _FORKED: tuple[Repository, FileCache, list[_File]] | None = None  # inherited by
 class Outcome:
     """What one data file said: the typed file (if it is valid on its own) and its problems."""
 
-    item: RecordFile | AnnualFile | NoticeFile | SealFile | ObjectionFile | OrganizationFile | None
+    item: RecordFile | AnnualFile | NoticeFile | SealFile | ObjectionFile | FollowUpFile | OrganizationFile | None
     problems: list[Problem]
 
 
@@ -207,6 +224,8 @@ def _load_data_files(repo: Repository, paths: list[str]) -> None:
             repo.seals.append(item)
         elif isinstance(item, ObjectionFile):
             repo.objections.append(item)
+        elif isinstance(item, FollowUpFile):
+            repo.followups.append(item)
         else:
             repo.organization_doc, repo.organization = item.doc, item.organization
 
@@ -304,8 +323,9 @@ def _load_one(repo: Repository, cache: FileCache | None, index: int, file: _File
 def _outcome(repo: Repository, path: str, raw: bytes) -> Outcome:
     part = Repository(root=repo.root, rubrics=repo.rubrics, rubric_failed=repo.rubric_failed)
     load_data_file(part, path, raw)
-    item: RecordFile | AnnualFile | NoticeFile | SealFile | ObjectionFile | OrganizationFile | None = None
-    for found in (part.records, part.annual, part.organizations, part.seals):
+    item: RecordFile | AnnualFile | NoticeFile | SealFile | ObjectionFile | FollowUpFile | OrganizationFile | None
+    item = None
+    for found in (part.records, part.annual, part.organizations, part.seals, part.followups):
         for entry in found:
             entry.doc = entry.doc.lighten()  # the text is read again only to name a line
             item = entry
@@ -381,11 +401,15 @@ def load_data_file(repo: Repository, path: Path | str, raw: bytes) -> Document |
                 shown,
                 1,
                 "文件位置无法识别：月度考评放在 records/年/月/社区/网格员.yaml，"
-                "年度评议放在 records/年/annual/社区/网格员.yaml，公告放在 records/notices/，封存文件在 records/seals/",
+                "年度评议放在 records/年/annual/社区/网格员.yaml，公告放在 records/notices/，封存文件在 records/seals/，"
+                "处理措施的落实情况放在 records/followups/年-月/网格员.yaml",
             )
         )
         return None
     place = _objection_place(repo, shown, relative) if kind == "objection" else None
+    if kind == "followup":
+        _load_followup(repo, path, raw, shown, relative)
+        return None
     doc = _parse(repo, path, raw, limit=UNIT_MAX_BYTES if kind == "seal" else MAX_BYTES)
     if doc is None:
         return None
@@ -588,9 +612,56 @@ def _objection_place(repo: Repository, shown: str, parts: tuple[str, ...]) -> tu
     return (folder, int(number)) if place_ok else None
 
 
+def _load_followup(repo: Repository, path: Path | str, raw: bytes, shown: str, parts: tuple[str, ...]) -> None:
+    """A follow-up file: one follow-up (a mapping) or several (a list of mappings), at a place naming its period."""
+    place = _followup_place(repo, shown, parts)
+    doc = _parse(repo, path, raw, allow_list=True)
+    if doc is None:
+        return
+    data = doc.data
+    if isinstance(data, list) and not data:
+        repo.problems.append(Problem(shown, 1, "文件是空的：请写一条落实情况（measure、done_on、by），或删除这个文件"))
+        return
+    locs: list[tuple[int, ...]] = [(index,) for index in range(len(data))] if isinstance(data, list) else [()]
+    entries = [validate_model(doc, FollowUp, _at(data, loc), loc, repo.problems.append) for loc in locs]
+    if place is not None and all(entry is not None for entry in entries):
+        valid = [entry for entry in entries if entry is not None]
+        repo.followups.append(FollowUpFile(doc, valid, locs, *place))
+
+
+def _at(data: Any, loc: tuple[int, ...]) -> Any:
+    return data[loc[0]] if loc else data
+
+
+def _followup_place(repo: Repository, shown: str, parts: tuple[str, ...]) -> tuple[Month | Year, str] | None:
+    """The period and worker a follow-up's path names, or None after reporting what is wrong with it."""
+    example = f"{RECORDS}/{FOLLOWUPS}/2026-03/wg-0101.yaml"
+    match = _FOLLOWUP_PERIOD.fullmatch(parts[1]) if len(parts) == 3 else None
+    if match is None:
+        repo.problems.append(
+            Problem(
+                shown,
+                1,
+                f"处理措施的落实情况应放在 {RECORDS}/{FOLLOWUPS}/<考评月份>/<网格员编号>.yaml，如 {example}；"
+                f"年度考评引起的措施放在 {RECORDS}/{FOLLOWUPS}/<年份>/<网格员编号>.yaml",
+            )
+        )
+        return None
+    worker = parts[2].removesuffix(".yaml")
+    try:
+        identifier_problem(worker)
+    except PydanticCustomError:
+        repo.problems.append(Problem(shown, 1, f"文件名应为网格员编号，如 wg-0101.yaml，实际为 {show(parts[2])}"))
+        return None
+    year, month = int(match.group(1)), match.group(2)
+    return (Month(year, int(month)) if month else Year(year)), worker
+
+
 def _classify(parts: tuple[str, ...]) -> str | None:
     if len(parts) >= 2 and parts[0] == OBJECTIONS:
         return "objection"
+    if len(parts) >= 2 and parts[0] == FOLLOWUPS:
+        return "followup"
     if len(parts) == 2 and parts[0] == NOTICES:
         return "notice"
     if len(parts) == 2 and parts[0] == SEALS:
@@ -642,7 +713,9 @@ def _unreadable(shown: str, error: OSError) -> Problem:
     return Problem(shown, 1, f"无法读取文件：{reason}（{error.strerror}）")
 
 
-def _parse(repo: Repository, path: Path | str, raw: bytes, limit: int = MAX_BYTES) -> Document | None:
+def _parse(
+    repo: Repository, path: Path | str, raw: bytes, limit: int = MAX_BYTES, *, allow_list: bool = False
+) -> Document | None:
     shown = _relative(path, repo.root)
     try:
         doc = parse_document(raw, shown, limit)
@@ -653,8 +726,11 @@ def _parse(repo: Repository, path: Path | str, raw: bytes, limit: int = MAX_BYTE
     if doc.data is None:
         repo.problems.append(Problem(shown, 1, "文件是空的"))
         return None
+    if allow_list and isinstance(doc.data, list) and all(isinstance(entry, dict) for entry in doc.data):
+        return doc
     if not isinstance(doc.data, dict):
-        repo.problems.append(Problem(shown, 1, "文件内容应为“字段: 值”形式，而不是列表或单个值"))
+        what = "“字段: 值”形式，或由这样的条目组成的列表" if allow_list else "“字段: 值”形式，而不是列表或单个值"
+        repo.problems.append(Problem(shown, 1, f"文件内容应为{what}"))
         return None
     return doc
 

@@ -541,6 +541,18 @@ Outcome = Annotated[str, PlainValidator(_choice(OUTCOMES)), WithJsonSchema({"enu
 # ``pending`` there is no reply and no ``resolved_on`` yet; once verified, both are required (the
 # reply is published with the summary). Summary and reply are ``Summary`` texts: §9 bounds them to
 # 500 characters on one line, and the notice page shows them inline, in a list item.
+class FollowUp(Strict):
+    """That one sanction measure (约谈, 培训, a review) was carried out: records/followups/<period>/<worker>.yaml."""
+
+    measure: Name = Field(
+        title="处理措施",
+        description="考评标准 sanctions 为该期列出的措施名称，如 约谈提醒、业务培训、岗位调整审查",
+    )
+    done_on: Day = Field(title="落实日期", description="不早于该考评期开始，不能晚于今天")
+    by: Id = Field(title="经办人（考评人编号）", description="organization.yaml 中 assessors 的编号")
+    note: Note | None = Field(default=None, title="备注（内部）", description="只在内部版本中显示；一行")
+
+
 class Objection(Strict):
     notice: Id = Field(title="所涉公示（公示文件名，不含 .yaml）", description="须与所在文件夹名一致")
     received_on: Day = Field(title="收到日期", description="须在公示期内，不能晚于今天")

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InvalidInput, Problem
+from .ledger import followup_problems
 from .load import Repository, load_repository
 from .results import Results
 from .seal import verify_seals
@@ -61,7 +62,7 @@ def check_loaded(repo: Repository) -> Checked:
     results = Results(dataset)
     unsealed = notices_without_seals(dataset)
     seal_problems, amendments = verify_seals(dataset, results)
-    problems = unsealed + seal_problems + open_problems(dataset)
+    problems = unsealed + seal_problems + open_problems(dataset) + followup_problems(dataset, results)
     if not problems:  # the site is gathered only from valid data
         problems = _site_problems(repo.root, dataset, results)
     return Checked(dataset, results, sorted(set(problems)), sorted(set(unsealed + amendments)))

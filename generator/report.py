@@ -6,8 +6,10 @@ import unicodedata
 from typing import Any
 
 from .annual import AnnualSummary
+from .ledger import PROVISIONAL as LEDGER_PROVISIONAL
+from .ledger import Ledger, money
 from .periods import Month, Period, Year
-from .rows import annual_rows, fields, monthly_rows
+from .rows import annual_rows, fields, ledger_rows, monthly_rows
 from .score import MonthlyResult
 from .validate import Dataset
 
@@ -47,6 +49,7 @@ ANNUAL_KEYS = (
     "honors",
     "vetoed",
 )
+LEDGER_KEYS = ("worker", "name", "community", "grade", "monthly", "events", "honors", "total")
 
 
 def monthly_json(month: Month, results: list[MonthlyResult], sealed: bool) -> dict[str, Any]:
@@ -129,6 +132,62 @@ def annual_table(dataset: Dataset, summary: AnnualSummary) -> str:
     lines.append("")
     lines.append(f"查看某人的得分明细：gridscore explain 编号 {summary.year}")
     return "\n".join(lines)
+
+
+def ledger_json(ledger: Ledger) -> dict[str, Any]:
+    """``ledger --json`` (§10): amounts as strings with exactly two decimals."""
+    return {
+        "period": str(ledger.period),
+        "currency": ledger.currency,
+        "sealed": ledger.sealed,
+        "results": [fields(row, LEDGER_KEYS) for row in ledger_rows(ledger)],
+    }
+
+
+def ledger_table(dataset: Dataset, ledger: Ledger) -> str:
+    """``ledger`` as text: each worker's rewards, the community and unit totals, then every measure."""
+    communities = {c.id: c.name for c in dataset.organization.communities}
+    currency = ledger.currency
+    lines = [
+        f"{dataset.organization.unit.name} {ledger.period.label}奖惩台账（{ledger.rubric.title}，金额单位：{currency}）",
+        *([] if ledger.sealed else [LEDGER_PROVISIONAL]),
+    ]
+    if not ledger.has_rewards:
+        lines.append(f"考评标准 {ledger.rubric.version} 版没有设置物质奖励（rewards），本期不发放奖励。")
+    if isinstance(ledger.period, Year):
+        lines.append(
+            "月度绩效奖励和专项奖金为当年各月之和；"
+            + ("荣誉奖励按年度封存的荣誉发放。" if ledger.sealed else "荣誉奖励在年度结果封存后计入。")
+        )
+    lines.append("")
+    rows = [["编号", "姓名", "社区", "等次", "月度绩效奖励", "专项奖金", "荣誉奖励", "合计"]]
+    for r in ledger_rows(ledger):
+        rows.append([r.worker, r.name, communities[r.community], r.grade, r.monthly, r.events, r.honors, r.total])
+    lines.extend(_table(rows, right={4, 5, 6, 7}))
+    lines.append("")
+    totals = [["社区", "人数", "合计"]]
+    for community, entries, total in ledger.by_community():
+        totals.append([community.name, str(len(entries)), money(total)])
+    totals.append([f"{dataset.organization.unit.short}合计", str(len(ledger.entries)), money(ledger.total)])
+    lines.extend(_table(totals, right={1, 2}))
+    lines.append("")
+    lines.extend(measure_lines(ledger))
+    return "\n".join(lines)
+
+
+def measure_lines(ledger: Ledger) -> list[str]:
+    if not ledger.measures:
+        return ["处理措施：本期没有需要落实的处理措施。"]
+    lines = [f"处理措施（{len(ledger.measures)} 项，逾期未落实 {len(ledger.overdue)} 项）："]
+    for m in ledger.measures:
+        if m.done is not None:
+            state = f"已落实（{m.done.done_on}，经办人 {m.done.by}）"
+        elif m.state == "provisional":
+            state = "暂定（本期封存后开始计算落实期限）"
+        else:
+            state = f"{m.state_label}（应于 {m.due} 前落实）"
+        lines.append(f"  {m.worker.id} {m.worker.name}  {m.measure}：{state}；依据：{'；'.join(m.reasons)}")
+    return lines
 
 
 def width(text: str) -> int:

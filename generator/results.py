@@ -41,6 +41,7 @@ class Results:
         self._years: dict[int, AnnualSummary] = {}
         self._by_worker: dict[str, list[MonthlyResult]] | None = None
         self._year_index: dict[int, dict[str, AnnualResult]] = {}
+        self._sanctions: list[Sanction] | None = None
 
     def month(self, month: Month) -> list[MonthlyResult]:
         """A month's results, sorted by rank then worker id."""
@@ -120,7 +121,12 @@ class Results:
         return Commendation(month, excellent, deeds)
 
     def sanctions(self) -> list[Sanction]:
-        """Every sanction due, over all months and years, in period then worker order."""
+        """Every sanction due, over all months and years, in period then worker order (computed once)."""
+        if self._sanctions is None:
+            self._sanctions = self._find_sanctions()
+        return self._sanctions
+
+    def _find_sanctions(self) -> list[Sanction]:
         found: list[Sanction] = []
         streak: dict[str, tuple[Month, int]] = {}
         for month in self.dataset.months():

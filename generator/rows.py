@@ -2,7 +2,7 @@
 
 ``score --json``, the open data (CSV and JSON), the seals, the ``diff``
 report, the Excel export and the text tables take their figures from a
-``MonthlyRow`` or an ``AnnualRow``, and each picks the fields it needs in its
+``MonthlyRow`` or an ``AnnualRow`` (the 奖惩台账's outputs from a ``LedgerRow``), and each picks the fields it needs in its
 own order (``fields``); the site's rankings find theirs here too. A figure is
 a string with exactly two decimals (``fmt``); ranks and counts stay integers,
 flags booleans, and how a flag is worded (是/否, 一票否决, true) is the
@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .annual import AnnualResult, AnnualSummary
+from .ledger import Ledger, money
 from .numbers import fmt, fmt_cents
 from .score import MonthlyResult
 
@@ -65,6 +66,20 @@ class AnnualRow:
     grade_id: str
     honors: list[str]  # the honors' names
     vetoed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerRow:
+    """One worker's line of the 奖惩台账: amounts as strings with two decimals, exact."""
+
+    worker: str
+    name: str
+    community: str  # the community's id
+    grade: str  # the grade's name
+    monthly: str  # 月度绩效奖励 (a year: the months summed)
+    events: str  # 专项奖金
+    honors: str  # 荣誉奖励 (a sealed year only)
+    total: str
 
 
 def monthly_row(result: MonthlyResult) -> MonthlyRow:
@@ -122,3 +137,20 @@ def annual_rows(summary: AnnualSummary) -> list[AnnualRow]:
 def fields(row: MonthlyRow | AnnualRow, names: Iterable[str]) -> dict[str, Any]:
     """The named fields of a row, in the order given (an output's keys or columns)."""
     return {name: getattr(row, name) for name in names}
+
+
+def ledger_rows(ledger: Ledger) -> list[LedgerRow]:
+    """A ledger's rows, in its order (by community, then worker id)."""
+    return [
+        LedgerRow(
+            worker=entry.worker.id,
+            name=entry.worker.name,
+            community=entry.worker.community,
+            grade=entry.grade.name,
+            monthly=money(entry.monthly),
+            events=money(entry.events),
+            honors=money(entry.honors),
+            total=money(entry.total),
+        )
+        for entry in ledger.entries
+    ]

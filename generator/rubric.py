@@ -202,6 +202,25 @@ class Sanctions(_Model):
     annual_fail: list[Name]
     annual_fail_streak: Streak
     veto: list[Name]
+    # a measure is due this many days after its period is sealed (the results it follows from are final)
+    followup_days: StrictInt = Field(default=30, ge=1, le=366)
+
+
+# An amount of money: exact, in fen at most, and bounded so that no sum of a county overflows a sheet.
+Amount = Annotated[Decimal, Field(ge=0), bounded(2, 10_000_000)]
+
+
+class Rewards(_Model):
+    """What the results pay (§10): by monthly grade, per bonus event, per honor. Every amount is the street's own."""
+
+    currency: Name = "元"
+    monthly_by_grade: dict[Id, Amount] = Field(default_factory=dict)  # a grade not listed pays nothing
+    veto_forfeits_monthly: StrictBool = True  # a month with a veto event pays no monthly reward
+    events: dict[Id, Amount] = Field(default_factory=dict)  # per event of that kind in the month
+    honors: dict[Id, Amount] = Field(default_factory=dict)  # once, when the year is sealed
+
+    def monthly_for(self, grade_id: str) -> Decimal:
+        return self.monthly_by_grade.get(grade_id, Decimal(0))
 
 
 class Rubric(_Model):
@@ -220,6 +239,7 @@ class Rubric(_Model):
     annual: AnnualRules
     honors: list[Honor]
     sanctions: Sanctions
+    rewards: Rewards | None = None  # None: this edition pays no rewards (the ledger lists sanctions only)
     changes: list[Summary] = Field(default_factory=list)
 
     # --- lookups -------------------------------------------------------------
@@ -439,8 +459,29 @@ def check_rubric(rubric: Rubric, doc: Document) -> list[Problem]:
             _check_reference(at, ("honors", hi, "metric_total_min"), None, metric, rubric)
         if honor.min_grade is not None and honor.min_grade not in rubric.grade_by_id:
             at(("honors", hi, "min_grade"), f"未知的等次“{honor.min_grade}”")
+    if rubric.rewards is not None:
+        _check_rewards(at, rubric.rewards, rubric)
     problems.extend(_public_text(doc, doc.data, ()))
     return problems
+
+
+def _check_rewards(at: Any, rewards: Rewards, rubric: Rubric) -> None:
+    """Every reward names a grade, a bonus event or an honor of this edition."""
+    for grade in rewards.monthly_by_grade:
+        if grade not in rubric.grade_by_id:
+            known = "、".join(f"{g.id}（{g.name}）" for g in rubric.grades)
+            at(("rewards", "monthly_by_grade", grade), f"未知的等次“{grade}”，本版考评标准的等次：{known}")
+    for kind_id in rewards.events:
+        kind = rubric.event_by_id.get(kind_id)
+        if kind is None:
+            bonus = "、".join(k.id for k in rubric.events if k.effect == "bonus")
+            at(("rewards", "events", kind_id), f"未知的事件类型“{kind_id}”，本版考评标准的加分事件：{bonus}")
+        elif kind.effect != "bonus":
+            at(("rewards", "events", kind_id), f"“{kind.name}”是扣分事件：专项奖金只能设给加分事件")
+    for honor in rewards.honors:
+        if honor not in {h.id for h in rubric.honors}:
+            known = "、".join(f"{h.id}（{h.name}）" for h in rubric.honors)
+            at(("rewards", "honors", honor), f"未知的荣誉“{honor}”，本版考评标准的荣誉：{known}")
 
 
 def _public_text(doc: Document, data: Any, loc: tuple[str | int, ...]) -> list[Problem]:

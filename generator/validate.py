@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from . import notice_body
-from .datafiles import AnnualFile, Entry, NoticeFile, ObjectionFile, RecordFile, RubricFile, SealFile
+from .datafiles import AnnualFile, Entry, FollowUpFile, NoticeFile, ObjectionFile, RecordFile, RubricFile, SealFile
 from .errors import InvalidInput, Problem
 from .load import NOTICES, RECORDS, Repository, event_entries, load_repository, rubric_in_force
 from .messages import did_you_mean
@@ -47,6 +47,7 @@ class Dataset:
     workers: dict[str, Worker] = field(default_factory=dict)
     seals: dict[str, SealFile] = field(default_factory=dict)  # by period, "2026-03" or "2026"
     objections: list[ObjectionFile] = field(default_factory=list)  # by notice stem, then number
+    followups: list[FollowUpFile] = field(default_factory=list)  # by period, then worker
 
     def rubric_for(self, month: Month) -> Rubric | None:
         return rubric_in_force(self.rubrics, month)
@@ -115,6 +116,7 @@ def validate(repo: Repository, *, notices_need_seals: bool = True) -> Dataset:
         problems.extend(_check_notice_workers(notice_file, workers))
     problems.extend(number_order_problems(repo.notices))
     problems.extend(_check_objections(repo))
+    problems.extend(_check_followups(repo.followups, org, workers))
     seals = _check_seals(repo.seals, entries, problems)
     problems.extend(_check_sealed_names(repo.seals, repo.rubrics))
     if notices_need_seals:
@@ -133,6 +135,7 @@ def validate(repo: Repository, *, notices_need_seals: bool = True) -> Dataset:
         workers=workers,
         seals=seals,
         objections=sorted(repo.objections, key=lambda o: (o.notice_stem, o.number)),
+        followups=sorted(repo.followups, key=lambda f: (str(f.period), f.worker_id)),
     )
 
 
@@ -536,6 +539,50 @@ def _check_notice(file: NoticeFile) -> list[Problem]:
     for name in ("number", "title", "issued_by", "body"):  # publicity.contact is where a phone belongs
         advice = "（异议电话请写在 publicity.contact 中）"
         problems.extend(public_text_problems(doc, (name,), data.get(name), f"{name} 会公开发布，", advice))
+    return problems
+
+
+# --- follow-ups of sanctions ------------------------------------------------------
+
+
+def _check_followups(
+    files: list[FollowUpFile], org: Organization | None, workers: dict[str, Worker]
+) -> list[Problem]:
+    """Each follow-up names a known worker and assessor, a date in its period or after, and not in the future.
+
+    Whether the rubric calls for the measure is decided with the results (``ledger.followup_problems``).
+    """
+    problems: list[Problem] = []
+    assessors = {a.id: a for a in org.assessors} if org else {}
+    now = today()
+    for file in files:
+        doc = file.doc
+        if file.worker_id not in workers:
+            hint = did_you_mean(file.worker_id, list(workers))
+            problems.append(doc.problem((), f"文件名中的网格员编号“{file.worker_id}”不在 organization.yaml 中{hint}"))
+        first = file.period.first_day() if isinstance(file.period, Month) else date(file.period.year, 1, 1)
+        seen: dict[str, int] = {}
+        for index, (loc, entry) in enumerate(zip(file.locs, file.entries, strict=True)):
+            if entry.by not in assessors:
+                hint = did_you_mean(entry.by, list(assessors)) or f"（已登记的考评人：{'、'.join(assessors)}）"
+                problems.append(doc.problem((*loc, "by"), f"未知的考评人“{entry.by}”{hint}"))
+            if entry.done_on > now:
+                problems.append(doc.problem((*loc, "done_on"), future(f"落实日期 {entry.done_on}", now)))
+            elif entry.done_on < first:
+                problems.append(
+                    doc.problem(
+                        (*loc, "done_on"),
+                        f"落实日期 {entry.done_on} 早于考评期 {file.period} 的开始：请核对日期，或放到对应考评期的文件夹",
+                    )
+                )
+            if entry.measure in seen:
+                problems.append(
+                    doc.problem(
+                        (*loc, "measure"),
+                        f"“{entry.measure}”已在第 {seen[entry.measure] + 1} 条登记过：同一措施每期只登记一次",
+                    )
+                )
+            seen.setdefault(entry.measure, index)
     return problems
 
 
