@@ -52,7 +52,8 @@ GBK_HINT = (
 )
 UNRECOGNIZED_PLACE = (
     "文件位置无法识别：月度考评放在 records/年/月/社区/网格员.yaml，"
-    "年度评议放在 records/年/annual/社区/网格员.yaml，公告放在 records/notices/，封存文件在 records/seals/"
+    "年度评议放在 records/年/annual/社区/网格员.yaml，公告放在 records/notices/，封存文件在 records/seals/，"
+    "处理措施的落实情况放在 records/followups/年-月/网格员.yaml"
 )
 
 
