@@ -216,6 +216,8 @@ def hostile_rubric(names: Slots, titles: Slots) -> dict[str, Any]:
         honor["name"] = names.take(f"rubric.honor.{honor['id']}")
         honor["description"] = titles.take(f"rubric.honor.{honor['id']}.description")
     for rule, measures in rubric["sanctions"].items():
+        if rule == "followup_days":  # a number of days, not a list of measures
+            continue
         listed = measures["measures"] if isinstance(measures, dict) else measures
         for index in range(len(listed)):
             listed[index] = names.take(f"rubric.sanction.{rule}.{index}")
