@@ -169,8 +169,17 @@ def honor_rewards(result: AnnualResult, rubric: Rubric) -> tuple[Reward, ...]:
     return tuple(Reward("honor", honor.name, table[honor.id]) for honor in result.honors if honor.id in table)
 
 
-def build_ledger(dataset: Dataset, results: Results, period: Period, now: date) -> Ledger:
-    """The ledger of a month or a year (``results`` must have the period)."""
+def build_ledger(
+    dataset: Dataset,
+    results: Results,
+    period: Period,
+    now: date,
+    measures: dict[str, list[Measure]] | None = None,
+) -> Ledger:
+    """The ledger of a month or a year (``results`` must have the period).
+
+    ``measures``: every period's, from ``period_measures`` (computed here when not given).
+    """
     sealed = str(period) in dataset.seals
     order = {c.id: index for index, c in enumerate(dataset.organization.communities)}
     entries: list[LedgerEntry] = []
@@ -194,7 +203,7 @@ def build_ledger(dataset: Dataset, results: Results, period: Period, now: date) 
         rubric=rubric,
         sealed=sealed,
         entries=tuple(entries),
-        measures=tuple(period_measures(dataset, results, now).get(str(period), [])),
+        measures=tuple((period_measures(dataset, results, now) if measures is None else measures).get(str(period), [])),
         communities=tuple(dataset.organization.communities),
     )
 

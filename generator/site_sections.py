@@ -19,6 +19,8 @@ from .annual import AnnualSummary
 from .chart import TrendPoint
 from .datafiles import NoticeFile
 from .errors import Problem
+from .ledger import build_ledger, period_measures
+from .ledger_site import LedgerPage, ledger_page, measure_line
 from .models import Worker
 from .notice_body import has_scheme as _has_scheme
 from .notice_body import link_problems, links, located, resolver, to_html
@@ -388,7 +390,57 @@ def internal(g: SiteGatherer, periods: Periods, page: PageMaker) -> Section:
             for s in sorted(g.sanctions, key=lambda s: (str(s.period), s.worker_id), reverse=True)
         ],
     )
-    return Section([sanctions], {"内部": [{"惩处与约谈清单": "internal/sanctions.md"}]})
+    ledger_section = ledger(g, periods, page)
+    return Section(
+        [sanctions, *ledger_section.pages],
+        {"内部": [{"惩处与约谈清单": "internal/sanctions.md"}, ledger_section.nav]},
+    )
+
+
+def ledger(g: SiteGatherer, periods: Periods, page: PageMaker) -> Section:
+    """The 奖惩台账 (internal): each period's rewards by community, and every measure's follow-up."""
+    section = Section()
+    measures = period_measures(g.dataset, g.results, g.build_date)
+    nav: list[Any] = [{"奖惩台账说明": "internal/ledger/index.md"}]
+    by_year: list[tuple[int, list[LedgerPage]]] = []
+    for year in periods.years:
+        year_periods: list[Month | Year] = [Year(year), *(m for m in periods.months if m.year == year)]
+        pages = [ledger_page(g, build_ledger(g.dataset, g.results, p, g.build_date, measures)) for p in year_periods]
+        for view in pages:
+            section.pages.append(
+                page(
+                    view.page,
+                    "ledger_period.md.j2",
+                    f"{view.label}奖惩台账",
+                    in_search=False,
+                    fragment="ledger_period.html.j2",
+                    ledger=view,
+                )
+            )
+        nav.append(
+            {
+                f"{year}年": [
+                    {g.tagged("年度" if isinstance(p, Year) else f"{p.month}月", p): view.page}
+                    for p, view in zip(year_periods, pages, strict=True)
+                ]
+            }
+        )
+        by_year.append((year, pages))
+    open_measures = [
+        measure_line(g, m) for key in sorted(measures) for m in measures[key] if m.state in ("overdue", "pending")
+    ]
+    section.pages.insert(
+        0,
+        page(
+            "internal/ledger/index.md",
+            "ledger_index.md.j2",
+            "奖惩台账",
+            years=by_year,
+            open_measures=sorted(open_measures, key=lambda m: (m.state != "overdue", m.due, m.worker.id)),
+        ),
+    )
+    section.nav = {"奖惩台账": nav}
+    return section
 
 
 def notice_link_problems(dataset: Dataset, results: Results, today: date) -> list[Problem]:

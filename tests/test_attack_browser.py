@@ -90,6 +90,8 @@ CHOSEN = {
     "rubric.grade.good": "+SUM(1,1)",
     "rubric.honor.excellent_worker": '=HYPERLINK("//0.0.0.0","x")',  # CSV (the honors column)
     "rubric.honor.anti_fraud_expert": '{: onerror="alert(1)" }',
+    "followup.w5.0.note": "落实<img src=x onerror=alert(1)>情况",  # internal 奖惩台账 only
+    "rubric.rewards.currency": "<b>元</b>",
 }
 # The first paragraph of every body (what an RSS description is made from): entities, emphasis, a link.
 BODY_LEAD = "通报：&lt;img src=x onerror=alert(1)&gt; 与 {{ 7*7 }}，**要点**，[链接](https://example.gov.cn/)。"
@@ -221,7 +223,19 @@ def hostile_rubric(names: Slots, titles: Slots) -> dict[str, Any]:
         listed = measures["measures"] if isinstance(measures, dict) else measures
         for index in range(len(listed)):
             listed[index] = names.take(f"rubric.sanction.{rule}.{index}")
+    if rubric.get("rewards"):
+        rubric["rewards"]["currency"] = names.take("rubric.rewards.currency")
     return rubric
+
+
+def followup_text(measures: list[str], notes: Slots) -> str:
+    """The veto month's follow-up (internal): each measure the rubric calls for done, with a payload note."""
+    entries = [
+        f"- measure: {q(measure)}\n  done_on: {YEAR}-{VETO_MONTH + 1:02d}-10\n  by: a1\n"
+        f"  note: {q(notes.take(f'followup.{VETO_WORKER}.{index}.note'))}\n"
+        for index, measure in enumerate(measures)
+    ]
+    return "".join(entries)
 
 
 def record_path(worker: str, month: int) -> str:
@@ -357,6 +371,10 @@ def write_hostile_repository(root: Path) -> Hostile:
             f"assessed_on: {YEAR + 1}-01-10\n",
             encoding="utf-8",
         )
+    veto_measures = [given for where, given in names.given.items() if where.startswith("rubric.sanction.veto.")]
+    followup = root / f"records/followups/{YEAR}-{VETO_MONTH:02d}/{VETO_WORKER}.yaml"
+    followup.parent.mkdir(parents=True)
+    followup.write_text(followup_text(veto_measures, internal), encoding="utf-8")
     must(gridscore(root, "check"), "check of the hostile records (before any seal or notice)")
     for month in range(1, 13):  # sealed after the annual reviews' date, before the correction
         must(gridscore(root, "seal", f"{YEAR}-{month:02d}", "--today", f"{YEAR + 1}-01-11"), f"seal {YEAR}-{month:02d}")
@@ -684,6 +702,13 @@ def expected_texts(sites: Sites, audience: str, path: str) -> dict[str, str]:
         for line in hostile.body_lines:
             if line.startswith(("{{", "{%")):  # template syntax is text in Markdown: kept as written
                 wanted[f"body: {line}"] = line
+    elif path.startswith("internal/ledger/"):
+        wanted["rubric.rewards.currency"] = given["rubric.rewards.currency"]
+        if path != "internal/ledger/":  # the index lists periods and open measures only
+            wanted |= names | communities
+        if path == f"internal/ledger/{YEAR}-{VETO_MONTH:02d}/":
+            wanted |= {where: text for where, text in given.items() if where.startswith("rubric.sanction.veto.")}
+            wanted |= hostile.texts(f"followup.{VETO_WORKER}.")
     elif path == "notices/":
         visible = hostile.notices if audience == "internal" else hostile.public_notices()
         wanted |= {f"notice.{stem}.title": given[f"notice.{stem}.title"] for stem in visible}
@@ -750,6 +775,9 @@ INTERNAL_PAGES = [
     CRITICISM_PAGE,
     f"rubric/{YEAR}/",
     "internal/sanctions/",
+    "internal/ledger/",
+    f"internal/ledger/{YEAR}/",
+    f"internal/ledger/{YEAR}-{VETO_MONTH:02d}/",
     f"workers/{VETO_WORKER}/",
     "workers/w6/",
     "data/",
