@@ -113,7 +113,12 @@ def ledger_page(g: SiteGatherer, ledger: Ledger) -> LedgerPage:
 
 def _line(g: SiteGatherer, entry: LedgerEntry) -> LedgerLine:
     return LedgerLine(
-        g.ref(entry.worker), entry.grade.name, money(entry.monthly), money(entry.events), money(entry.honors), money(entry.total)
+        g.ref(entry.worker),
+        entry.grade.name,
+        money(entry.monthly),
+        money(entry.events),
+        money(entry.honors),
+        money(entry.total),
     )
 
 

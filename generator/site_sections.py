@@ -435,6 +435,7 @@ def ledger(g: SiteGatherer, periods: Periods, page: PageMaker) -> Section:
             "internal/ledger/index.md",
             "ledger_index.md.j2",
             "奖惩台账",
+            fail=_in_force(g, periods).bottom_grade.name,
             years=by_year,
             open_measures=sorted(open_measures, key=lambda m: (m.state != "overdue", m.due, m.worker.id)),
         ),
