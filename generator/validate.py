@@ -117,7 +117,8 @@ def validate(repo: Repository, *, notices_need_seals: bool = True) -> Dataset:
     problems.extend(number_order_problems(repo.notices))
     problems.extend(_check_objections(repo))
     problems.extend(_check_followups(repo.followups, org, workers))
-    seals = _check_seals(repo.seals, entries, problems)
+    # a seal needs records to check against: those on disk, valid or not (a bad one is reported at its line)
+    seals = _check_seals(repo.seals, {file.record.period for file in repo.records}, problems)
     problems.extend(_check_sealed_names(repo.seals, repo.rubrics))
     if notices_need_seals:
         problems.extend(_check_notices_against_seals(repo.notices, seals))
@@ -405,11 +406,9 @@ def _check_sealed_names(files: list[SealFile], rubrics: list[RubricFile]) -> lis
     return problems
 
 
-def _check_seals(
-    files: list[SealFile], entries: dict[Month, list[Entry]], problems: list[Problem]
-) -> dict[str, SealFile]:
+def _check_seals(files: list[SealFile], assessed: set[Month], problems: list[Problem]) -> dict[str, SealFile]:
     seals: dict[str, SealFile] = {}
-    assessed_years = {month.year for month in entries}
+    assessed_years = {month.year for month in assessed}
     for file in sorted(files, key=lambda f: f.stem):
         period = file.seal.period
         if file.stem != str(period):
@@ -419,7 +418,7 @@ def _check_seals(
                 )
             )
             continue
-        has_records = period in entries if isinstance(period, Month) else period.year in assessed_years
+        has_records = period in assessed if isinstance(period, Month) else period.year in assessed_years
         if not has_records:
             problems.append(file.doc.problem(("period",), f"{period.label}没有任何考评记录，封存文件无从核对"))
             continue
@@ -545,9 +544,7 @@ def _check_notice(file: NoticeFile) -> list[Problem]:
 # --- follow-ups of sanctions ------------------------------------------------------
 
 
-def _check_followups(
-    files: list[FollowUpFile], org: Organization | None, workers: dict[str, Worker]
-) -> list[Problem]:
+def _check_followups(files: list[FollowUpFile], org: Organization | None, workers: dict[str, Worker]) -> list[Problem]:
     """Each follow-up names a known worker and assessor, a date in its period or after, and not in the future.
 
     Whether the rubric calls for the measure is decided with the results (``ledger.followup_problems``).
