@@ -216,6 +216,8 @@ def test_a_bad_reward_is_refused_at_its_line(sample: Path, old: str, new: str, m
     run = run_cli("check", "--root", str(sample))
     assert run.code == 1
     assert any(p.startswith(f"rubric/2026.yaml:{line}:") and message in p for p in run.lines), run.err
+    # one problem, at its line: not also every seal (its records are there, only the rubric is wrong)
+    assert len(run.lines) == 2 and run.lines[-1].startswith("发现 1 个问题"), run.err
 
 
 def test_amounts_to_the_fen_are_accepted(sample: Path) -> None:
