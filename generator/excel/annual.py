@@ -19,58 +19,35 @@ from openpyxl import Workbook  # type: ignore[import-untyped]
 from openpyxl.worksheet.datavalidation import DataValidation  # type: ignore[import-untyped]
 from openpyxl.worksheet.worksheet import Worksheet  # type: ignore[import-untyped]
 
-from .errors import GridscoreError, display_path
-from .excel import (
+from ..errors import GridscoreError, display_path
+from ..load import Repository, load_repository
+from ..models import Organization, Worker
+from ..periods import Month, Year
+from ..rubric import Rubric
+from ..scaffold import assessors_text, blank_review
+from .columns import Column, Loc, _unchanged, from_excel, to_excel
+from .existing import _Existing, _organization, _read_existing, _record_path, _setup
+from .export import _assessor_rule, _assessors_table, _choices_title, _guide, _guide_rows
+from .importer import ImportSummary, _check_keys, _Planned, _write_all
+from .layout import (
     FIRST_ROW,
     HEADER_ROWS,
-    SHEET_CHOICES,
-    SHEET_GUIDE,
-    SHEET_REVIEWS,
-    YEAR_LABEL,
-    CellProblem,
-    Column,
-    ImportSummary,
-    Loc,
-    _add_validations,
-    _assessor_rule,
-    _assessors_table,
-    _blank,
-    _check_keys,
-    _check_target,
-    _choices_title,
-    _dump_record,
-    _Existing,
-    _fixed_time,
-    _guide,
-    _guide_rows,
-    _header,
-    _organization,
-    _Planned,
-    _print_setup,
-    _protect,
-    _put,
-    _read_existing,
-    _record_path,
-    _round_trip_load,
-    _Row,
-    _save,
-    _set,
-    _setup,
-    _style_body,
-    _unchanged,
-    _validation,
-    _with_prompt,
-    _Workbook,
-    _write_all,
-    _yaml_text,
-    from_excel,
-    to_excel,
+    add_validations,
+    check_target,
+    fixed_time,
+    print_setup,
+    protect,
+    save_workbook,
+    set_cell,
+    style_body,
+    validation_rule,
+    with_prompt,
+    write_header,
 )
-from .load import Repository, load_repository
-from .models import Organization, Worker
-from .periods import Month, Year
-from .rubric import Rubric
-from .scaffold import assessors_text, blank_review
+from .problems import CellProblem
+from .read import _blank, _Row, _Workbook
+from .text import SHEET_CHOICES, SHEET_GUIDE, SHEET_REVIEWS, YEAR_LABEL
+from .yamltext import _dump_record, _put, _round_trip_load, _yaml_text
 
 REVIEW_ORDER = ("worker", "year", "review_score", "assessed_by", "assessed_on")
 
@@ -115,7 +92,7 @@ def export_reviews(root: Path, year: Year, target: Path) -> tuple[int, int]:
 
     Returns how many workers it lists and how many of them already have a review file.
     """
-    _check_target(target)
+    check_target(target)
     repo = load_repository(root)
     workers = assessed_workers(repo, _organization(repo), year.year)
     if not workers:
@@ -132,11 +109,13 @@ def export_reviews(root: Path, year: Year, target: Path) -> tuple[int, int]:
     choices = wb.create_sheet(SHEET_CHOICES)
     _choices_title(choices)
     assessors = _assessors_table(choices, 1, org)
-    _protect(choices)
-    _print_setup(choices, None)
+    protect(choices)
+    print_setup(choices, None)
     _reviews_sheet(reviews, org, rubric, year.year, workers, existing, assessors)
     _guide_sheet(guide, org, year.year, len(workers), len(existing))
-    _save(wb, target, f"{org.unit.name}{year.label}网格员反诈工作年度综合评议", _fixed_time(Month(year.year, 12)))
+    save_workbook(
+        wb, target, f"{org.unit.name}{year.label}网格员反诈工作年度综合评议", fixed_time(Month(year.year, 12))
+    )
     return len(workers), len(existing)
 
 
@@ -150,7 +129,7 @@ def _reviews_sheet(
     assessors: str,
 ) -> None:
     columns = review_columns(year)
-    _header(ws, columns, f"{org.unit.name} {year}年度网格员反诈工作年度综合评议", group_is_hint=False)
+    write_header(ws, columns, f"{org.unit.name} {year}年度网格员反诈工作年度综合评议", group_is_hint=False)
     communities = {c.id: c.name for c in org.communities}
     for offset, worker in enumerate(workers):
         row = FIRST_ROW + offset
@@ -163,17 +142,17 @@ def _reviews_sheet(
                 value: Any = fixed[column.key]
             else:
                 value = to_excel(column, review.data.get(column.key) if review else None, rubric)
-            _set(cell, value)
-            _style_body(cell, column)
-    _add_validations(ws, columns, FIRST_ROW, FIRST_ROW + len(workers) - 1, lambda c: _rule_for(c, assessors, year))
+            set_cell(cell, value)
+            style_body(cell, column)
+    add_validations(ws, columns, FIRST_ROW, FIRST_ROW + len(workers) - 1, lambda c: _rule_for(c, assessors, year))
     ws.freeze_panes = "C5"
-    _protect(ws)
-    _print_setup(ws, "1:4", "A:B")
+    protect(ws)
+    print_setup(ws, "1:4", "A:B")
 
 
 def _rule_for(column: Column, assessors: str, year: int) -> DataValidation | None:
     if column.kind == "score":
-        rule = _validation(
+        rule = validation_rule(
             "decimal",
             "0",
             "年度综合评议得分应为 0 到 100 之间的数字，最多两位小数，如 88.5",
@@ -183,7 +162,7 @@ def _rule_for(column: Column, assessors: str, year: int) -> DataValidation | Non
     elif column.kind == "assessor":
         rule = _assessor_rule({"assessors": assessors})
     elif column.kind == "date":
-        rule = _validation(
+        rule = validation_rule(
             "date",
             f"DATE({year},1,1)",
             f"评议日期应为日期，如 {year + 1}-01-10，且不早于 {year}-01-01",
@@ -191,7 +170,7 @@ def _rule_for(column: Column, assessors: str, year: int) -> DataValidation | Non
         )
     else:
         return None
-    return _with_prompt(rule, column)
+    return with_prompt(rule, column)
 
 
 def _guide_sheet(ws: Worksheet, org: Organization, year: int, workers: int, prefilled: int) -> None:
