@@ -13,6 +13,19 @@ from ..numbers import exact, fmt_plain
 from ..periods import Month
 from ..rubric import EventKind, Item, Rubric
 from .layout import cell_text
+from .text import (
+    BAD_FORMAT,
+    COUNT_HINT,
+    COUNT_PART_HINT,
+    EVENT_COLUMNS,
+    ITEM_GROUP,
+    LEVEL_HINT,
+    LEVEL_LABEL,
+    LEVEL_NONE_ALLOWED,
+    LEVEL_REQUIRED_HINT,
+    LEVELS,
+    RECORD_COLUMNS,
+)
 
 Loc = tuple[str | int, ...]
 
@@ -35,53 +48,50 @@ class Column:
         return tuple(self.key.split("."))
 
 
+def text_column(
+    texts: dict[str, tuple[str, str, str]], key: str, kind: str, width: float, locked: bool = False, **values: Any
+) -> Column:
+    """A column whose label, group and hint are ``texts[key]`` (in ``text``), filled with ``values``."""
+    label, group, hint = (part.format(**values) for part in texts[key])
+    return Column(key, label, group, kind, width, locked=locked, hint=hint)
+
+
 def record_columns(rubric: Rubric, month: Month) -> list[Column]:
-    who = "网格员（灰色，不可修改）"
     columns = [
-        Column("worker", "编号", who, "id", 10, locked=True),
-        Column("name", "姓名", who, "label", 9, locked=True),
-        Column("community", "社区", who, "label", 13, locked=True),
-        Column("grid", "网格", who, "label", 9, locked=True),
-        Column(
-            "assessed_by", "考评人编号", "考评", "assessor", 11, hint="从下拉列表选择；须有权考评该社区，不能是本人"
-        ),
-        Column("assessed_on", "考评日期", "考评", "date", 12, hint=f"如 {month.next()}-02，不早于 {month.first_day()}"),
+        text_column(RECORD_COLUMNS, "worker", "id", 10, locked=True),
+        text_column(RECORD_COLUMNS, "name", "label", 9, locked=True),
+        text_column(RECORD_COLUMNS, "community", "label", 13, locked=True),
+        text_column(RECORD_COLUMNS, "grid", "label", 9, locked=True),
+        text_column(RECORD_COLUMNS, "assessed_by", "assessor", 11),
+        text_column(RECORD_COLUMNS, "assessed_on", "date", 12, next_month=month.next(), first_day=month.first_day()),
     ]
     for item in rubric.items:
-        group = f"{item.name}（{fmt_plain(exact(item.points))}分）"
+        group = ITEM_GROUP.format(name=item.name, points=fmt_plain(exact(item.points)))
         if item.method == "level":
-            allowed = "优秀、良好、一般、较差" + ("、无此项" if item.allow_none else "（每月须评定，不能选无此项）")
-            columns.append(
-                Column(f"metrics.{item.id}", "等级", group, "level", 11, item=item, hint=f"从下拉列表选择：{allowed}")
-            )
+            allowed = LEVELS + (LEVEL_NONE_ALLOWED if item.allow_none else LEVEL_REQUIRED_HINT)
+            hint = LEVEL_HINT.format(allowed=allowed)
+            columns.append(Column(f"metrics.{item.id}", LEVEL_LABEL, group, "level", 11, item=item, hint=hint))
             continue
         wholes = {t.part: t.whole for t in item.terms if t.method == "ratio" and not t.cap_at_one and t.part}
         for name, label in item.fields.items():
             whole = wholes.get(name)
-            hint = f"整数，不能大于“{item.fields[whole]}”" if whole else "不小于 0 的整数，没有填 0"
+            hint = COUNT_PART_HINT.format(whole=item.fields[whole]) if whole else COUNT_HINT
             columns.append(Column(f"metrics.{item.id}.{name}", label, group, "count", 10, item=item, hint=hint))
-    columns.append(Column("notes", "内部备注", "可选，仅内部可见", "text", 28))
+    columns.append(text_column(RECORD_COLUMNS, "notes", "text", 28))
     return columns
 
 
 def event_columns(rubric: Rubric, month: Month) -> list[Column]:
     scales = "；".join("/".join(v.label for v in values) for values in rubric.scales.values())
     return [
-        Column("worker", "编号", "网格员编号，可从下拉列表选", "id", 10, hint="填考评记录表中的网格员编号"),
-        Column("name", "姓名", "按编号自动显示", "label", 9, locked=True),
-        Column("kind", "事件类型", "从下拉列表选择，分值见“选项”表", "kind", 36, hint="从下拉列表选择事件类型"),
-        Column("date", "日期", f"须在{month.label}内", "date", 12, hint=f"如 {month}-12，须在{month.label}内"),
-        Column("scale", "档次", "部分事件须填", "scale", 8, hint=f"按事件类型填写：{scales}"),
-        Column("amount_yuan", "金额（元）", "部分事件须填", "amount", 12, hint="只有需要金额的事件才填"),
-        Column(
-            "summary",
-            "事迹摘要（公开）",
-            "会公开发布：不写居民姓名、电话、身份证号、银行卡号",
-            "text",
-            46,
-            hint="会在公示网站公开",
-        ),
-        Column("evidence", "佐证（内部）", "仅内部可见，如派出所回执编号", "text", 24),
+        text_column(EVENT_COLUMNS, "worker", "id", 10),
+        text_column(EVENT_COLUMNS, "name", "label", 9, locked=True),
+        text_column(EVENT_COLUMNS, "kind", "kind", 36),
+        text_column(EVENT_COLUMNS, "date", "date", 12, month=month),
+        text_column(EVENT_COLUMNS, "scale", "scale", 8, scales=scales),
+        text_column(EVENT_COLUMNS, "amount_yuan", "amount", 12),
+        text_column(EVENT_COLUMNS, "summary", "text", 46),
+        text_column(EVENT_COLUMNS, "evidence", "text", 24),
     ]
 
 
@@ -140,7 +150,7 @@ def to_excel(column: Column, value: Any, rubric: Rubric, kind_value: Any = None)
     if value is None:
         return None
     if isinstance(value, (dict, list)):
-        return "（格式有误）"
+        return BAD_FORMAT
     if column.kind == "level" and isinstance(value, str):
         level = rubric.level_value(value.strip(), True)
         return rubric.level_by_id[level].label if level else value

@@ -13,11 +13,9 @@ from ..load import Repository
 from ..models import Organization, Worker
 from ..periods import Month
 from ..rubric import Rubric
-from ..xlsx_guard import (
-    FileRefused,
-    read_regular,
-)
+from ..xlsx_guard import FileRefused, read_regular
 from ..yamlio import MAX_BYTES, YamlProblem, parse_document
+from .text import FILE_NOT_A_MAPPING, FIX_FILE_FIRST, NO_RUBRIC
 
 
 @dataclass
@@ -35,7 +33,7 @@ def _setup(repo: Repository, month: Month) -> tuple[Organization, Rubric]:
     org = _organization(repo)
     rubric = repo.rubric_for(month)
     if rubric is None:
-        raise GridscoreError(f"{month} 早于所有考评标准的生效月份，没有可用的考评标准")
+        raise GridscoreError(NO_RUBRIC.format(month=month))
     return org, rubric
 
 
@@ -76,13 +74,13 @@ def _read_existing(root: Path, folder: Path, workers: list[Worker]) -> dict[str,
                 raise FileRefused(unsafe)
             doc = parse_document(read_regular(path, MAX_BYTES), shown)
         except FileRefused as refused:
-            problems.append(Problem(shown, 1, f"{refused.reason}（请先改正这个文件）"))
+            problems.append(Problem(shown, 1, FIX_FILE_FIRST.format(message=refused.reason)))
             continue
         except YamlProblem as problem:
-            problems.append(Problem(shown, problem.line, f"{problem.message}（请先改正这个文件）"))
+            problems.append(Problem(shown, problem.line, FIX_FILE_FIRST.format(message=problem.message)))
             continue
         if not isinstance(doc.data, dict):
-            problems.append(Problem(shown, 1, "文件内容应为“字段: 值”形式（请先改正这个文件）"))
+            problems.append(Problem(shown, 1, FIX_FILE_FIRST.format(message=FILE_NOT_A_MAPPING)))
             continue
         found[worker.id] = _Existing(path, shown, doc.full_text(), doc.data)
     if problems:

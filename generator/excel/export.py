@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -51,7 +51,61 @@ from .layout import (
     with_prompt,
     write_header,
 )
-from .text import PERIOD_LABEL, SHEET_CHOICES, SHEET_EVENTS, SHEET_GUIDE, SHEET_RECORDS, SHEET_RESULTS
+from .text import (
+    ALL_COMMUNITIES,
+    AMOUNT_ERROR,
+    ASSESSED_ON_ERROR,
+    ASSESSOR_ERROR,
+    ASSESSOR_HEADERS,
+    BONUS_EFFECT,
+    CHOICES_TITLE,
+    COUNT_ERROR,
+    EVENT_DATE_ERROR,
+    EVENTS_TITLE,
+    GUIDE_SECTIONS,
+    ITEM_EFFECT,
+    KIND_ERROR,
+    KIND_HEADERS,
+    LEVEL_ERROR,
+    LEVEL_HEADERS,
+    LEVEL_NONE_ALLOWED,
+    LEVEL_REQUIRED_ERROR,
+    LEVELS,
+    MONTH_GUIDE_IMPORTING,
+    MONTH_GUIDE_LEVEL,
+    MONTH_GUIDE_META,
+    MONTH_GUIDE_NOTES,
+    MONTH_GUIDE_RATIO,
+    MONTH_GUIDE_RESULTS,
+    MONTH_GUIDE_SHEETS,
+    MONTH_GUIDE_STEPS,
+    MONTH_GUIDE_TITLE,
+    MONTH_WORKBOOK_TITLE,
+    NEEDS_AMOUNT,
+    NEEDS_AMOUNT_AT_LEAST,
+    NEEDS_NOTHING,
+    NEEDS_SCALE,
+    NOT_IN_RECORDS,
+    RECORDS_TITLE,
+    RESULTS_CATEGORY,
+    RESULTS_COMPUTED,
+    RESULTS_HEADERS,
+    RESULTS_SEALED,
+    RESULTS_STATUS,
+    RESULTS_TAIL_HEADERS,
+    RESULTS_TITLE,
+    SCALE_ERROR,
+    SCALE_HEADERS,
+    SHEET_CHOICES,
+    SHEET_EVENTS,
+    SHEET_GUIDE,
+    SHEET_RECORDS,
+    SHEET_RESULTS,
+    TOTAL_EFFECT,
+    VETO_EFFECT,
+    WORKER_ERROR,
+    YES,
+)
 
 SPARE_EVENT_ROWS = 100
 
@@ -89,7 +143,8 @@ def export_workbook(root: Path, month: Month, target: Path) -> ExportSummary:
     state = None if computed is None else ("sealed" if computed[1] else "computed")
     _guide_sheet(guide, org, rubric, month, len(workers), len(existing), event_count, state)
 
-    save_workbook(wb, target, f"{org.unit.name}{month.label}网格员反诈工作考评记录", fixed_time(month))
+    title = MONTH_WORKBOOK_TITLE.format(unit=org.unit.name, month=month)
+    save_workbook(wb, target, title, fixed_time(month))
     return ExportSummary(target, len(workers), len(existing), event_count, state)
 
 
@@ -112,7 +167,7 @@ def _month_rules(lists: dict[str, str], month: Month) -> Callable[[Column], Data
 
 
 def _assessor_rule(lists: dict[str, str]) -> DataValidation:
-    return validation_rule("list", lists["assessors"], "请从下拉列表中选择考评人编号（名单见“选项”表）")
+    return validation_rule("list", lists["assessors"], ASSESSOR_ERROR)
 
 
 def _rule_for(column: Column, lists: dict[str, str], month: Month, month_end: date) -> DataValidation | None:
@@ -120,27 +175,27 @@ def _rule_for(column: Column, lists: dict[str, str], month: Month, month_end: da
     last_day = f"DATE({month_end.year},{month_end.month},{month_end.day})"
     if column.kind == "level" and column.item is not None:
         source = lists["levels"] if column.item.allow_none else lists["levels_required"]
-        choices = "优秀、良好、一般、较差" + ("、无此项" if column.item.allow_none else "（此项不能选无此项）")
-        rule = validation_rule("list", source, f"请从下拉列表中选择等级：{choices}")
+        choices = LEVELS + (LEVEL_NONE_ALLOWED if column.item.allow_none else LEVEL_REQUIRED_ERROR)
+        rule = validation_rule("list", source, LEVEL_ERROR.format(choices=choices))
     elif column.kind == "assessor":
         rule = _assessor_rule(lists)
     elif column.kind == "kind":
-        rule = validation_rule("list", lists["kinds"], "请从下拉列表中选择事件类型（见“选项”表）")
+        rule = validation_rule("list", lists["kinds"], KIND_ERROR)
     elif column.kind == "scale":
-        rule = validation_rule("list", lists["scales"], "请从下拉列表中选择档次（见“选项”表）")
+        rule = validation_rule("list", lists["scales"], SCALE_ERROR)
     elif column.kind == "id" and not column.locked:
-        rule = validation_rule("list", lists["workers"], "请填写考评记录表中的网格员编号")
+        rule = validation_rule("list", lists["workers"], WORKER_ERROR)
     elif column.kind == "count":
-        rule = validation_rule("whole", "0", "请填写不小于 0 的整数", operator="greaterThanOrEqual")
+        rule = validation_rule("whole", "0", COUNT_ERROR, operator="greaterThanOrEqual")
     elif column.kind == "amount":
-        rule = validation_rule("decimal", "0", "请填写金额（元），不小于 0 的数字", operator="greaterThanOrEqual")
+        rule = validation_rule("decimal", "0", AMOUNT_ERROR, operator="greaterThanOrEqual")
     elif column.key == "assessed_on":
         rule = validation_rule(
-            "date", first_day, f"考评日期应为日期，如 {month.next()}-02，且不早于 {month.first_day()}"
+            "date", first_day, ASSESSED_ON_ERROR.format(next_month=month.next(), first_day=month.first_day())
         )
         rule.operator = "greaterThanOrEqual"
     elif column.kind == "date":
-        rule = validation_rule("date", first_day, f"事件日期须在{month.label}内，如 {month}-12", formula2=last_day)
+        rule = validation_rule("date", first_day, EVENT_DATE_ERROR.format(month=month), formula2=last_day)
         rule.operator = "between"
     else:
         return None
@@ -157,7 +212,7 @@ def _records_sheet(
     lists: dict[str, str],
 ) -> None:
     columns = record_columns(rubric, month)
-    title = f"{org.unit.name} {month.label}网格员反诈工作考评记录（{rubric.title}）"
+    title = RECORDS_TITLE.format(unit=org.unit.name, month=month, rubric=rubric.title)
     write_header(ws, columns, title, group_is_hint=False)
     communities = {c.id: c for c in org.communities}
     for offset, worker in enumerate(workers):
@@ -194,7 +249,7 @@ def _events_sheet(
     lists: dict[str, str],
 ) -> int:
     columns = event_columns(rubric, month)
-    title = f"{month.label}扣分与加分事件（每个事件一行；没有事件的网格员不用填）"
+    title = EVENTS_TITLE.format(month=month)
     write_header(ws, columns, title, group_is_hint=True)
     rows: list[dict[str, Any]] = []
     for worker in workers:
@@ -211,7 +266,7 @@ def _events_sheet(
         for index, column in enumerate(columns, 1):
             cell = ws.cell(row, index)
             if column.key == "name":
-                cell.value = f'=IF(A{row}="","",IFERROR(VLOOKUP(A{row},{names},2,FALSE),"（编号不在考评记录表中）"))'
+                cell.value = f'=IF(A{row}="","",IFERROR(VLOOKUP(A{row},{names},2,FALSE),"{NOT_IN_RECORDS}"))'
             else:
                 set_cell(cell, to_excel(column, values.get(column.key), rubric, values.get("kind")))
             style_body(cell, column)
@@ -224,7 +279,7 @@ def _events_sheet(
 
 
 def _choices_title(ws: Worksheet) -> None:
-    set_cell(ws["A1"], "下拉选项与代码对照（由 gridscore export 生成，请勿修改）")
+    set_cell(ws["A1"], CHOICES_TITLE)
     ws["A1"].font = TITLE_FONT
     ws.row_dimensions[1].height = 26
     ws.row_dimensions[2].height = 30
@@ -256,13 +311,13 @@ def _assessors_table(ws: Worksheet, first_column: int, org: Organization) -> str
     return _choices_table(
         ws,
         first_column,
-        [("考评人编号", 12), ("姓名", 9), ("单位", 12), ("可考评的社区", 30)],
+        list(ASSESSOR_HEADERS),
         [
             [
                 a.id,
                 a.name,
                 a.org,
-                "全部社区" if a.communities == "all" else "、".join(communities.get(c, c) for c in a.communities),
+                ALL_COMMUNITIES if a.communities == "all" else "、".join(communities.get(c, c) for c in a.communities),
             ]
             for a in org.assessors
         ],
@@ -277,7 +332,7 @@ def _choices_sheet(ws: Worksheet, org: Organization, rubric: Rubric, workers: in
     _choices_table(
         ws,
         1,
-        [("等级", 9), ("等级（须评定的项目）", 11), ("英文编号", 10), ("得分比例", 9)],
+        list(LEVEL_HEADERS),
         [
             [
                 level.label,
@@ -292,7 +347,7 @@ def _choices_sheet(ws: Worksheet, org: Organization, rubric: Rubric, workers: in
     _choices_table(
         ws,
         6,
-        [("事件类型", 34), ("英文编号", 20), ("分值", 22), ("还须填写", 24)],
+        list(KIND_HEADERS),
         [[kind.name, kind.id, _effect(kind, rubric), _needs(kind, rubric)] for kind in kinds],
     )
     scale_rows = [
@@ -300,7 +355,7 @@ def _choices_sheet(ws: Worksheet, org: Organization, rubric: Rubric, workers: in
         for scale, values in rubric.scales.items()
         for value in values
     ]
-    _choices_table(ws, 11, [("档次", 8), ("英文编号", 10), ("适用的事件类型", 30)], scale_rows)
+    _choices_table(ws, 11, list(SCALE_HEADERS), scale_rows)
     assessors = _assessors_table(ws, 15, org)
     for gap in ("E", "J", "N"):
         ws.column_dimensions[gap].width = 3
@@ -323,48 +378,38 @@ def _effect(kind: EventKind, rubric: Rubric) -> str:
     else:
         amount = fmt_plain(exact(kind.points))
     if kind.effect == "bonus":
-        return f"加分 +{amount}"
+        return BONUS_EFFECT.format(amount=amount)
     if kind.effect == "total_deduction":
-        return f"总分 −{amount}" + ("，一票否决" if kind.veto else "")
+        return TOTAL_EFFECT.format(amount=amount) + (VETO_EFFECT if kind.veto else "")
     item = rubric.item_by_id.get(kind.item or "")
-    return f"{item.name if item else kind.item} −{amount}"
+    return ITEM_EFFECT.format(item=item.name if item else kind.item, amount=amount)
 
 
 def _needs(kind: EventKind, rubric: Rubric) -> str:
     needs = []
     if kind.by:
-        needs.append("档次：" + "/".join(v.label for v in rubric.scales.get(kind.by, [])))
+        needs.append(NEEDS_SCALE + "/".join(v.label for v in rubric.scales.get(kind.by, [])))
     if kind.needs_amount:
         minimum = kind.amount_min or Decimal(0)
-        needs.append(f"金额（不少于 {fmt_plain(exact(minimum))} 元）" if minimum else "金额（元）")
-    return "；".join(needs) or "—"
+        needs.append(NEEDS_AMOUNT_AT_LEAST.format(minimum=fmt_plain(exact(minimum))) if minimum else NEEDS_AMOUNT)
+    return "；".join(needs) or NEEDS_NOTHING
 
 
 def _results_sheet(ws: Worksheet, org: Organization, month: Month, results: list[MonthlyResult], sealed: bool) -> None:
     rubric = results[0].rubric
     communities = {c.id: c.name for c in org.communities}
-    status = (
-        "已封存的结果"
-        if sealed
-        else "导出时按现有记录计算，仅供核对；在 Excel 中修改后不会更新，导入后运行 gridscore score 查看"
-    )
-    headers: list[tuple[str, float]] = [
-        ("排名", 6),
-        ("社区排名", 6),
-        ("编号", 10),
-        ("姓名", 9),
-        ("社区", 13),
-        ("总分", 8),
-        ("等次", 7),
+    status = RESULTS_SEALED if sealed else RESULTS_COMPUTED
+    headers: list[tuple[str, float]] = list(RESULTS_HEADERS)
+    headers += [
+        (RESULTS_CATEGORY.format(name=c.name, points=fmt_plain(exact(c.points))), 13) for c in rubric.categories
     ]
-    headers += [(f"{c.name}（{fmt_plain(exact(c.points))}分）", 13) for c in rubric.categories]
-    headers += [("加分", 7), ("扣分", 7), ("一票否决", 7)]
+    headers += RESULTS_TAIL_HEADERS
     last = get_column_letter(len(headers))
     ws.merge_cells(f"A1:{last}1")
-    set_cell(ws["A1"], f"{org.unit.name} {month.label}考评结果（只读，不会导入）")
+    set_cell(ws["A1"], RESULTS_TITLE.format(unit=org.unit.name, month=month))
     ws["A1"].font = TITLE_FONT
     ws.merge_cells(f"A2:{last}2")
-    set_cell(ws["A2"], f"{status}。考评标准：{rubric.title}。")
+    set_cell(ws["A2"], RESULTS_STATUS.format(status=status, rubric=rubric.title))
     ws["A2"].font = HINT_FONT
     ws["A2"].alignment = WRAP_LEFT
     ws.row_dimensions[1].height = 26
@@ -386,7 +431,7 @@ def _results_sheet(ws: Worksheet, org: Organization, month: Month, results: list
             row.grade,
         ]
         values += [_score(row.categories[c.id]) for c in rubric.categories]
-        values += [_score(row.bonus), _score(row.deductions), "是" if row.vetoed else ""]
+        values += [_score(row.bonus), _score(row.deductions), YES if row.vetoed else ""]
         for index, value in enumerate(values, 1):
             cell = ws.cell(4 + offset, index)
             set_cell(cell, value)
@@ -422,87 +467,63 @@ def _guide_sheet(
     ]
     required = "、".join(item.name for item in rubric.items if item.method == "level" and not item.allow_none)
     levels = "；".join(
-        f"{level.label}（{level.description or '得该项分值的 ' + fmt_plain(exact(level.ratio) * 100) + '%'}）"
+        MONTH_GUIDE_LEVEL.format(
+            label=level.label,
+            description=level.description or MONTH_GUIDE_RATIO.format(percent=fmt_plain(exact(level.ratio) * 100)),
+        )
         for level in rubric.levels
     )
-    sheets = [
-        (SHEET_GUIDE, "本页：怎么填、怎么导入。"),
-        (
-            SHEET_RECORDS,
-            f"每名{month.label}在岗的网格员一行（共 {workers} 人）。已有的考评记录已经填好（{prefilled} 份），"
-            "没有记录的行是空的。灰色的列是网格员本人的信息，不能修改；白色的格子填写。",
-        ),
-        (SHEET_EVENTS, f"扣分与加分事件，每个事件一行（已有 {events} 条）。下面留有空行，直接往下填。"),
-    ]
-    if results:
-        what = "已封存的公布结果" if results == "sealed" else "导出时按现有记录计算的结果，在 Excel 中修改后不会更新"
-        sheets.append((SHEET_RESULTS, f"{month.label}的排名、总分、等次和各类得分（{what}）。只读，不会导入。"))
-    sheets.append(
-        (SHEET_CHOICES, "下拉列表的选项：等级、事件类型（含分值和还须填写的内容）、档次、考评人名单。请勿修改。")
+    values: dict[str, Any] = {
+        "unit": org.unit.name,
+        "month": month,
+        "next_month": month.next(),
+        "first_day": month.first_day(),
+        "workers": workers,
+        "prefilled": prefilled,
+        "events": events,
+        "what": MONTH_GUIDE_RESULTS["sealed" if results == "sealed" else "computed"] if results else "",
+        "parts": "；".join(parts),
+        "levels": levels,
+        "required": required,
+        "rubric": rubric.title,
+        "version": rubric.version,
+    }
+    sheets = {name: text for name, text in MONTH_GUIDE_SHEETS.items() if results or name != SHEET_RESULTS}
+    rows = _guide(
+        MONTH_GUIDE_TITLE, MONTH_GUIDE_META, sheets, MONTH_GUIDE_STEPS, MONTH_GUIDE_IMPORTING, MONTH_GUIDE_NOTES, values
     )
-    steps = [
-        "灰色的列（编号、姓名、社区、网格）和表头已锁定，白色的格子可以填写。工作表保护没有密码：确需撤销时（例如事件表的空行不够用），"
-        "点“审阅”→“撤销工作表保护”即可，但不要改动表头，也不要删除或改动隐藏的第 4 行（英文字段名，导入时按它找到每一列）。",
-        "考评人编号从下拉列表选择（名单见“选项”表），须是有权考评该社区的考评人，不能是网格员本人。"
-        f"考评日期填日期，如 {month.next()}-02，不能早于 {month.first_day()}。",
-        "数字都填不小于 0 的整数，没有就填 0，不要留空。部分不能大于整体：" + "；".join(parts) + "。"
-        "当月没有任务（整体为 0）的比例项计满分。",
-        f"等级从下拉列表选择：{levels}。{required}每月都须评定，不能选“无此项”。",
-        "内部备注可以不填，只在内部版可见，不会公开。",
-        "事件：每个加分或扣分事件填一行。编号填网格员编号（可从下拉列表选），姓名会自动显示；事件类型从下拉列表选择；"
-        f"日期须在{month.label}内；需要档次的事件填档次，需要金额的事件填金额（元）——哪些事件需要，见“选项”表。"
-        "删除一个事件：把那一行的内容清空。",
-        "事迹摘要会在公示网站上公开发布：不写居民姓名、电话号码、身份证号、银行卡号。佐证（如派出所回执编号）只在内部可见。",
-        "一行全部留空，表示这名网格员还没有考评记录；清空一行不会删除已有的记录（确需删除，请直接删除对应的 YAML 文件）。",
-        "保存为 .xlsx 格式。WPS：“文件”→“另存为”，文件类型选“Excel 文件(*.xlsx)”；不要存成 .xls 或 .et。",
-    ]
-    importing = [
-        "在考评仓库的根目录运行：gridscore import 文件名.xlsx（也可以写 python -m generator import 文件名.xlsx）。",
-        "导入时按 gridscore check 的全部规则检查。有问题时逐条列出“文件名 工作表!单元格: 说明”，"
-        "例如“考评记录!H7: …不能大于…”，并且不写入任何文件；按提示改好后重新导入即可。",
-        f"没有问题时写入 records/{month.year:04d}/{month.month:02d}/社区编号/网格员编号.yaml：只改动变化了的数值，"
-        "原有的注释和字段顺序保持不变；没有改动的记录不会被改写。等级写回时用英文编号（如 good）。",
-        f"然后运行 gridscore score {month} 查看结果，git diff 查看改动，按平时的流程提交合并请求。",
-    ]
-    notes = [
-        "本表含佐证材料和内部备注，属内部资料，不要对外发送。",
-        "公示网站公开的是得分、等次、排名和事迹摘要；姓名按本人是否同意公开，显示全名或“张*”。",
-        "已封存的月份（records/seals/）导入后结果有变化时会被拒绝：须先发布更正公告，见 README“每月工作流程”。",
-    ]
-    meta = [
-        ("考评单位", org.unit.name),
-        (PERIOD_LABEL, str(month)),
-        ("考评标准", f"{rubric.title}（rubric/{rubric.version}.yaml）"),
-        ("生成方式", f"gridscore export {month}；填好后用 gridscore import 导入"),
-    ]
-    title = f"{org.unit.name}网格员反诈工作考评 Excel 填写表（{month.label}）"
-    _guide_rows(ws, _guide(title, meta, sheets, steps, importing, notes))
+    _guide_rows(ws, rows)
 
 
 def _guide(
     title: str,
-    meta: list[tuple[str, str]],
-    sheets: list[tuple[str, str]],
-    steps: list[str],
-    importing: list[str],
-    notes: list[str],
+    meta: Iterable[tuple[str, str]],
+    sheets: dict[str, str],
+    steps: Iterable[str],
+    importing: Iterable[str],
+    notes: Iterable[str],
+    values: dict[str, Any],
 ) -> list[tuple[str, str, str]]:
-    """The rows of a 说明 sheet (monthly or annual): the title, facts, then sheets, steps, import, notes."""
+    """The rows of a 说明 sheet (monthly or annual): the title, facts, then sheets, steps, import, notes.
+
+    Each text is a template from ``text``, filled with ``values``.
+    """
+    on_sheets, filling, on_import, on_notes = GUIDE_SECTIONS
     return [
-        ("title", title, ""),
-        *[("meta", label, text) for label, text in meta],
+        ("title", title.format(**values), ""),
+        *[("meta", label, text.format(**values)) for label, text in meta],
         ("gap", "", ""),
-        ("section", "各工作表", ""),
-        *[("item", name, text) for name, text in sheets],
+        ("section", on_sheets, ""),
+        *[("item", name, text.format(**values)) for name, text in sheets.items()],
         ("gap", "", ""),
-        ("section", "填写方法", ""),
-        *[("step", f"{number}.", text) for number, text in enumerate(steps, 1)],
+        ("section", filling, ""),
+        *[("step", f"{number}.", text.format(**values)) for number, text in enumerate(steps, 1)],
         ("gap", "", ""),
-        ("section", "导入", ""),
-        *[("step", f"{number}.", text) for number, text in enumerate(importing, 1)],
+        ("section", on_import, ""),
+        *[("step", f"{number}.", text.format(**values)) for number, text in enumerate(importing, 1)],
         ("gap", "", ""),
-        ("section", "注意", ""),
-        *[("step", "•", text) for text in notes],
+        ("section", on_notes, ""),
+        *[("step", "•", text.format(**values)) for text in notes],
     ]
 
 

@@ -37,7 +37,19 @@ from .existing import _Existing, _month_folder, _read_existing, _setup
 from .layout import HEADER_ROWS
 from .problems import CellProblem, ImportRefused
 from .read import _blank, _read_workbook, _Row, _Sheet
-from .text import SHEET_EVENTS, SHEET_RECORDS
+from .text import (
+    EVENT_NOT_ACTIVE,
+    KEY_NOT_IN_RUBRIC,
+    NO_EVENT_WORKER,
+    NOT_ACTIVE,
+    NOT_WRITABLE,
+    NOUN_RECORDS,
+    NOUN_REVIEWS,
+    SHEET_EVENTS,
+    SHEET_RECORDS,
+    TWO_ROWS,
+    UNKNOWN_KEY,
+)
 from .yamltext import _dump_record, _put, _round_trip_load, _yaml_text
 
 RECORD_ORDER = ("worker", "period", "assessed_by", "assessed_on", "metrics", "events", "notes")
@@ -71,7 +83,7 @@ class ImportSummary:
     @property
     def noun(self) -> str:
         """What the files written are called: 考评记录 (a month), 年度评议 (a year)."""
-        return "年度评议" if isinstance(self.period, Year) else "考评记录"
+        return NOUN_REVIEWS if isinstance(self.period, Year) else NOUN_RECORDS
 
 
 def import_workbook(root: Path, source: Path, label: str | None = None) -> ImportSummary:
@@ -96,10 +108,10 @@ def import_workbook(root: Path, source: Path, label: str | None = None) -> Impor
     for row in records.rows:
         worker_id = row.values.get("worker")
         if worker_id not in active:
-            message = f"编号“{worker_id}”不是{month.label}在岗的网格员，这一行不能导入（请不要修改灰色的编号列）"
+            message = NOT_ACTIVE.format(worker=worker_id, month=month)
             sheet_problems.append(CellProblem(SHEET_RECORDS, row.number, records.columns["worker"], message))
         elif worker_id in rows:
-            message = f"网格员 {worker_id} 有两行（另见第 {rows[worker_id].number} 行），请只保留一行"
+            message = TWO_ROWS.format(worker=worker_id, row=rows[worker_id].number)
             sheet_problems.append(CellProblem(SHEET_RECORDS, row.number, records.columns["worker"], message))
         else:
             rows[worker_id] = row
@@ -108,9 +120,9 @@ def import_workbook(root: Path, source: Path, label: str | None = None) -> Impor
     for row in events.rows:
         worker_id = row.values.get("worker")
         if _blank(worker_id):
-            sheet_problems.append(CellProblem(SHEET_EVENTS, row.number, worker_column, "请填写网格员编号"))
+            sheet_problems.append(CellProblem(SHEET_EVENTS, row.number, worker_column, NO_EVENT_WORKER))
         elif str(worker_id).strip() not in active:
-            message = f"编号“{worker_id}”不是{month.label}在岗的网格员（须为考评记录表中的编号）"
+            message = EVENT_NOT_ACTIVE.format(worker=worker_id, month=month)
             sheet_problems.append(CellProblem(SHEET_EVENTS, row.number, worker_column, message))
         else:
             event_rows.setdefault(str(worker_id).strip(), []).append(row)
@@ -152,7 +164,11 @@ def _write_all(
     """
     after, unrelated = _validate_planned(base, planned)
     lines = _locate(label, sheet_problems, planned, after, headers)
-    lines += [f"{plan.shown}: 不能写入：{reason}" for plan in planned if (reason := unsafe_target(root, plan.path))]
+    lines += [
+        NOT_WRITABLE.format(path=plan.shown, reason=reason)
+        for plan in planned
+        if (reason := unsafe_target(root, plan.path))
+    ]
     if lines:
         raise ImportRefused(lines)
     created: list[Path] = []
@@ -167,9 +183,9 @@ def _check_keys(sheet: _Sheet, known: dict[str, Column], rubric: Rubric, problem
     for key, column in sheet.columns.items():
         if key not in known:
             message = (
-                f"这一列的字段名“{key}”不在考评标准 {rubric.version} 版中：考评标准可能在导出后修改过，请重新导出后再填写"
+                KEY_NOT_IN_RUBRIC.format(key=key, version=rubric.version)
                 if key.startswith("metrics.")
-                else f"未知的字段名“{key}”：请不要修改第 {HEADER_ROWS} 行的英文字段名"
+                else UNKNOWN_KEY.format(key=key, row=HEADER_ROWS)
             )
             problems.append(CellProblem(sheet.name, sheet.key_row, column, message))
 

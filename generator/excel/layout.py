@@ -1,4 +1,4 @@
-"""Cell writing and styling shared by every workbook: fonts, borders, headers, protection, printing, saving."""
+"""Cell writing and styling shared by every workbook: fonts, borders, headers, drop-down rules, protection, printing, saving."""
 
 from __future__ import annotations
 
@@ -22,9 +22,11 @@ from openpyxl.writer.excel import ExcelWriter  # type: ignore[import-untyped]
 from ..errors import UsageError
 from ..fsguard import write_replacing
 from ..periods import Month
+from .text import BAD_EPOCH, INPUT_ERROR_TITLE, TARGET_IS_LINK, TARGET_NOT_A_FILE
 
 HEADER_ROWS = 4  # title, group or hint, Chinese label, field key
 FIRST_ROW = HEADER_ROWS + 1
+
 FONT = "宋体"
 THIN = Side(style="thin", color="A6A6A6")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -75,9 +77,9 @@ def check_target(target: Path) -> None:
     except FileNotFoundError:
         return
     if stat.S_ISLNK(mode):
-        raise UsageError(f"导出文件 {target} 是符号链接，不能写入：请换一个文件名，或先删除这个链接")
+        raise UsageError(TARGET_IS_LINK.format(target=target))
     if not stat.S_ISREG(mode):
-        raise UsageError(f"导出文件 {target} 已存在，但不是普通文件：请换一个文件名")
+        raise UsageError(TARGET_NOT_A_FILE.format(target=target))
 
 
 def fixed_time(month: Month) -> datetime:
@@ -87,7 +89,7 @@ def fixed_time(month: Month) -> datetime:
         try:
             return datetime.fromtimestamp(int(epoch), tz=UTC).replace(tzinfo=None)
         except ValueError:
-            raise UsageError(f"环境变量 SOURCE_DATE_EPOCH 应为整数秒，实际为“{epoch}”") from None
+            raise UsageError(BAD_EPOCH.format(epoch=epoch)) from None
     following = month.next()
     return datetime(following.year, following.month, 1)
 
@@ -220,7 +222,7 @@ def validation_rule(kind: str, formula: str, error: str, **extra: Any) -> DataVa
         allow_blank=True,
         showErrorMessage=True,
         errorStyle="stop",
-        errorTitle="输入有误",
+        errorTitle=INPUT_ERROR_TITLE,
         error=error,
         **extra,
     )

@@ -20,7 +20,6 @@ from openpyxl.utils.exceptions import InvalidFileException  # type: ignore[impor
 from ..periods import Month, Year, coerce_month
 from ..xlsx_guard import (
     MAX_WORKBOOK_BYTES,
-    RESAVE,
     FileMissing,
     FileRefused,
     WorkbookRefused,
@@ -29,7 +28,26 @@ from ..xlsx_guard import (
 )
 from .layout import HEADER_ROWS
 from .problems import CellProblem, ImportRefused
-from .text import OURS, PERIOD_LABEL, SHEET_EVENTS, SHEET_GUIDE, SHEET_RECORDS, SHEET_REVIEWS, YEAR_LABEL
+from .text import (
+    AFTER_ROW,
+    CHECK_PATH,
+    DUPLICATE_KEY,
+    FILE_REFUSED,
+    NO_KEY_ROW,
+    NO_PERIOD,
+    NO_SHEET,
+    NOT_A_WORKSHEET,
+    NOT_XLSX,
+    OURS,
+    PERIOD_LABEL,
+    ROWS_UNREADABLE,
+    SHEET_EVENTS,
+    SHEET_GUIDE,
+    SHEET_RECORDS,
+    SHEET_REVIEWS,
+    UNREADABLE,
+    YEAR_LABEL,
+)
 
 IGNORED_KEYS = ("name", "community", "grid")  # shown for reading only, never imported
 
@@ -90,13 +108,13 @@ def _refused(label: str, message: str, cell: str | None = None) -> ImportRefused
 def _read_workbook(path: Path, label: str) -> _Workbook:
     """Read ``path`` once, check it within every limit, then let openpyxl read it in read-only mode."""
     if path.suffix.lower() in (".xls", ".et", ".ods", ".csv"):
-        raise _refused(label, "不是 .xlsx 文件：" + RESAVE)
+        raise _refused(label, NOT_XLSX)
     try:
         data = read_regular(path, MAX_WORKBOOK_BYTES)
         check_workbook(data)
     except FileRefused as refused:
-        hint = "请检查文件名和所在的文件夹" if isinstance(refused, FileMissing) else OURS
-        raise _refused(label, f"{refused.reason}：{hint}") from None
+        hint = CHECK_PATH if isinstance(refused, FileMissing) else OURS
+        raise _refused(label, FILE_REFUSED.format(reason=refused.reason, hint=hint)) from None
     except WorkbookRefused as refused:
         raise _refused(label, refused.message, refused.cell) from None
     with warnings.catch_warnings():
@@ -104,7 +122,7 @@ def _read_workbook(path: Path, label: str) -> _Workbook:
         try:
             wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
         except _READ_ERRORS as error:
-            raise _refused(label, f"无法读取（{type(error).__name__}）：{OURS}") from None
+            raise _refused(label, UNREADABLE.format(error=type(error).__name__)) from None
         try:
             problems: list[CellProblem] = []
             period = _workbook_period(wb, label)
@@ -117,10 +135,10 @@ def _read_workbook(path: Path, label: str) -> _Workbook:
 def _rows(wb: Any, name: str, label: str) -> Iterator[tuple[int, tuple[Any, ...]]]:
     """A sheet's rows by number, each as long as its last cell (rows are at most ``MAX_COLUMNS`` wide)."""
     if name not in wb.sheetnames:
-        raise _refused(label, f"工作簿中没有“{name}”工作表：{OURS}，不要删除或改名工作表")
+        raise _refused(label, NO_SHEET.format(name=name))
     ws = wb[name]
     if not hasattr(ws, "reset_dimensions"):
-        raise _refused(label, f"“{name}”不是普通的工作表（可能是图表）：{OURS}")
+        raise _refused(label, NOT_A_WORKSHEET.format(name=name))
     ws.reset_dimensions()  # the sheet's own <dimension> may lie: read the rows that are there
     rows = enumerate(ws.iter_rows(values_only=True), 1)
     number = 0
@@ -130,8 +148,9 @@ def _rows(wb: Any, name: str, label: str) -> Iterator[tuple[int, tuple[Any, ...]
         except StopIteration:
             return
         except _READ_ERRORS as error:
-            where = f"第 {number} 行之后" if number else ""
-            raise _refused(label, f"“{name}”表{where}的内容无法读取（{type(error).__name__}）：" + RESAVE) from None
+            where = AFTER_ROW.format(number=number) if number else ""
+            message = ROWS_UNREADABLE.format(name=name, where=where, error=type(error).__name__)
+            raise _refused(label, message) from None
         yield number, values
 
 
@@ -158,7 +177,7 @@ def _read_sheet(wb: Any, name: str, label: str, problems: list[CellProblem]) -> 
     if key_row is None:
         raise _refused(
             label,
-            f"“{name}”表中找不到英文字段名行（导出时在第 {HEADER_ROWS} 行，第一格是 worker）：请不要删除或修改表头",
+            NO_KEY_ROW.format(name=name, row=HEADER_ROWS),
         )
     return _Sheet(name, key_row, columns, rows)
 
@@ -170,7 +189,7 @@ def _key_columns(name: str, row: int, values: tuple[Any, ...], problems: list[Ce
             continue
         key = str(key).strip()
         if key in columns:
-            message = f"字段名“{key}”重复（与 {get_column_letter(columns[key])} 列相同）"
+            message = DUPLICATE_KEY.format(key=key, column=get_column_letter(columns[key]))
             problems.append(CellProblem(name, row, column, message))
             continue
         columns[key] = column
@@ -200,4 +219,4 @@ def _workbook_period(wb: Any, label: str) -> Month | Year:
                     return coerce_month(str(value).strip())
                 except ValueError:
                     break
-    raise _refused(label, f"在“{SHEET_GUIDE}”表中找不到考评月份（或考评年度）：{OURS}，不要修改“说明”表")
+    raise _refused(label, NO_PERIOD)

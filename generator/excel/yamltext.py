@@ -16,6 +16,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarStri
 
 from ..errors import GridscoreError
 from ..yamlio import YamlProblem, parse_document
+from .text import RECORD_NOT_A_MAPPING
 
 
 def _put(mapping: CommentedMap, key: str, value: Any, order: Iterable[str]) -> None:
@@ -34,8 +35,6 @@ def _put(mapping: CommentedMap, key: str, value: Any, order: Iterable[str]) -> N
 
 # Characters a YAML 1.1 reader (the loader) takes for line breaks, or that a block cannot hold as they are
 _ESCAPED_IN_YAML = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
-
-
 _PLAIN_TEXT = "tag:yaml.org,2002:str"
 
 
@@ -67,7 +66,7 @@ def _yaml() -> YAML:
 def _round_trip_load(text: str) -> CommentedMap:
     loaded = _yaml().load(text)
     if not isinstance(loaded, CommentedMap):
-        raise GridscoreError("记录文件的内容应为“字段: 值”形式")
+        raise GridscoreError(RECORD_NOT_A_MAPPING)
     return loaded
 
 
