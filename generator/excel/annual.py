@@ -2,7 +2,7 @@
 
 One row per worker assessed in the year (at least one monthly record in it, as
 ``gridscore new 2026`` picks them), prefilled from records/2026/annual/. The
-workbook is the monthly one's sibling and shares its machinery in ``excel``:
+workbook is the monthly one's sibling and shares its machinery in the package (layout, read, importer):
 the same header rows (a hidden row of field keys that import maps columns by),
 text cells that never become formulas, drop-downs, locked id columns, the
 guarded read-only loading, the check chain run on the planned files before
