@@ -199,8 +199,7 @@ def new(root: Path, period: str) -> None:
 @_root_option
 def export_command(root: Path, period: str, file: Path) -> None:
     """把某月（如 2026-10）的考评记录，或某年（如 2026）的年度综合评议，导出为 Excel 填写表（.xlsx），供考评组在 Excel 或 WPS 中填写。"""
-    from .excel import export_workbook
-    from .excel_annual import export_reviews
+    from .excel import export_reviews, export_workbook
 
     parsed = _period(period)
     if file.suffix.lower() != ".xlsx":

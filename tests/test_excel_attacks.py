@@ -109,7 +109,7 @@ def test_the_one_cell_at_a1048576_is_refused_without_loading(
     def never(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError("load_workbook was called")  # an internal error: exit 2, and the test fails
 
-    monkeypatch.setattr("generator.excel.load_workbook", never)
+    monkeypatch.setattr("generator.excel.read.load_workbook", never)
     wb = Workbook()
     wb.active["A1048576"] = 1
     workbook = tmp_path / "tall.xlsx"

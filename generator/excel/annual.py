@@ -2,7 +2,7 @@
 
 One row per worker assessed in the year (at least one monthly record in it, as
 ``gridscore new 2026`` picks them), prefilled from records/2026/annual/. The
-workbook is the monthly one's sibling and shares its machinery in ``excel``:
+workbook is the monthly one's sibling and shares its machinery in the package (layout, read, importer):
 the same header rows (a hidden row of field keys that import maps columns by),
 text cells that never become formulas, drop-downs, locked id columns, the
 guarded read-only loading, the check chain run on the planned files before
@@ -19,81 +19,67 @@ from openpyxl import Workbook  # type: ignore[import-untyped]
 from openpyxl.worksheet.datavalidation import DataValidation  # type: ignore[import-untyped]
 from openpyxl.worksheet.worksheet import Worksheet  # type: ignore[import-untyped]
 
-from .errors import GridscoreError, display_path
-from .excel import (
+from ..errors import GridscoreError, display_path
+from ..load import Repository, load_repository
+from ..models import Organization, Worker
+from ..periods import Month, Year
+from ..rubric import Rubric
+from ..scaffold import assessors_text, blank_review
+from .columns import Column, Loc, _unchanged, from_excel, text_column, to_excel
+from .existing import _Existing, _organization, _read_existing, _record_path, _setup
+from .export import _assessor_rule, _assessors_table, _choices_title, _guide, _guide_rows
+from .importer import ImportSummary, _check_keys, _Planned, _write_all
+from .layout import (
     FIRST_ROW,
     HEADER_ROWS,
+    add_validations,
+    check_target,
+    fixed_time,
+    print_setup,
+    protect,
+    save_workbook,
+    set_cell,
+    style_body,
+    validation_rule,
+    with_prompt,
+    write_header,
+)
+from .problems import CellProblem
+from .read import _blank, _Row, _Workbook
+from .text import (
+    NO_RECORDS_IN_YEAR,
+    NO_REVIEW_WORKER,
+    NOT_REGISTERED,
+    REVIEW_COLUMNS,
+    REVIEW_DATE_ERROR,
+    REVIEW_SCORE_ERROR,
+    REVIEWS_TITLE,
     SHEET_CHOICES,
     SHEET_GUIDE,
     SHEET_REVIEWS,
-    YEAR_LABEL,
-    CellProblem,
-    Column,
-    ImportSummary,
-    Loc,
-    _add_validations,
-    _assessor_rule,
-    _assessors_table,
-    _blank,
-    _check_keys,
-    _check_target,
-    _choices_title,
-    _dump_record,
-    _Existing,
-    _fixed_time,
-    _guide,
-    _guide_rows,
-    _header,
-    _organization,
-    _Planned,
-    _print_setup,
-    _protect,
-    _put,
-    _read_existing,
-    _record_path,
-    _round_trip_load,
-    _Row,
-    _save,
-    _set,
-    _setup,
-    _style_body,
-    _unchanged,
-    _validation,
-    _with_prompt,
-    _Workbook,
-    _write_all,
-    _yaml_text,
-    from_excel,
-    to_excel,
+    TWO_ROWS,
+    YEAR_GUIDE_IMPORTING,
+    YEAR_GUIDE_META,
+    YEAR_GUIDE_NOTES,
+    YEAR_GUIDE_SHEETS,
+    YEAR_GUIDE_STEPS,
+    YEAR_GUIDE_TITLE,
+    YEAR_HEADER,
+    YEAR_WORKBOOK_TITLE,
 )
-from .load import Repository, load_repository
-from .models import Organization, Worker
-from .periods import Month, Year
-from .rubric import Rubric
-from .scaffold import assessors_text, blank_review
+from .yamltext import _dump_record, _put, _round_trip_load, _yaml_text
 
 REVIEW_ORDER = ("worker", "year", "review_score", "assessed_by", "assessed_on")
 
 
 def review_columns(year: int) -> list[Column]:
-    who = "网格员（灰色，不可修改）"
-    review = "年度综合评议"
     return [
-        Column("worker", "网格员编号", who, "id", 12, locked=True),
-        Column("name", "姓名", who, "label", 10, locked=True),
-        Column("community", "社区", who, "label", 14, locked=True),
-        Column(
-            "review_score",
-            "年度综合评议得分",
-            review,
-            "score",
-            12,
-            hint="群众评议、实地走访、台账检查的综合得分：0 到 100 的数字，最多两位小数，如 88.5",
-        ),
-        Column(
-            "assessed_by", "考评人编号", review, "assessor", 12, hint="从下拉列表选择；须有权考评该社区，不能是本人"
-        ),
-        Column("assessed_on", "评议日期", review, "date", 12, hint=f"如 {year + 1}-01-10，不能晚于导入的当天"),
+        text_column(REVIEW_COLUMNS, "worker", "id", 12, locked=True),
+        text_column(REVIEW_COLUMNS, "name", "label", 10, locked=True),
+        text_column(REVIEW_COLUMNS, "community", "label", 14, locked=True),
+        text_column(REVIEW_COLUMNS, "review_score", "score", 12),
+        text_column(REVIEW_COLUMNS, "assessed_by", "assessor", 12),
+        text_column(REVIEW_COLUMNS, "assessed_on", "date", 12, next_year=year + 1),
     ]
 
 
@@ -115,13 +101,11 @@ def export_reviews(root: Path, year: Year, target: Path) -> tuple[int, int]:
 
     Returns how many workers it lists and how many of them already have a review file.
     """
-    _check_target(target)
+    check_target(target)
     repo = load_repository(root)
     workers = assessed_workers(repo, _organization(repo), year.year)
     if not workers:
-        raise GridscoreError(
-            f"{year.year} 年还没有任何月度考评记录，无从导出年度评议（年度评议只为当年参加过考评的网格员填写）"
-        )
+        raise GridscoreError(NO_RECORDS_IN_YEAR.format(year=year.year))
     org, rubric = _setup(repo, Month(year.year, 12))  # the edition the year's annual rules come from
     existing = _read_existing(root, annual_folder(root, year.year), workers)
 
@@ -132,11 +116,12 @@ def export_reviews(root: Path, year: Year, target: Path) -> tuple[int, int]:
     choices = wb.create_sheet(SHEET_CHOICES)
     _choices_title(choices)
     assessors = _assessors_table(choices, 1, org)
-    _protect(choices)
-    _print_setup(choices, None)
+    protect(choices)
+    print_setup(choices, None)
     _reviews_sheet(reviews, org, rubric, year.year, workers, existing, assessors)
     _guide_sheet(guide, org, year.year, len(workers), len(existing))
-    _save(wb, target, f"{org.unit.name}{year.label}网格员反诈工作年度综合评议", _fixed_time(Month(year.year, 12)))
+    title = YEAR_WORKBOOK_TITLE.format(unit=org.unit.name, year=year)
+    save_workbook(wb, target, title, fixed_time(Month(year.year, 12)))
     return len(workers), len(existing)
 
 
@@ -150,7 +135,7 @@ def _reviews_sheet(
     assessors: str,
 ) -> None:
     columns = review_columns(year)
-    _header(ws, columns, f"{org.unit.name} {year}年度网格员反诈工作年度综合评议", group_is_hint=False)
+    write_header(ws, columns, REVIEWS_TITLE.format(unit=org.unit.name, year=year), group_is_hint=False)
     communities = {c.id: c.name for c in org.communities}
     for offset, worker in enumerate(workers):
         row = FIRST_ROW + offset
@@ -163,77 +148,56 @@ def _reviews_sheet(
                 value: Any = fixed[column.key]
             else:
                 value = to_excel(column, review.data.get(column.key) if review else None, rubric)
-            _set(cell, value)
-            _style_body(cell, column)
-    _add_validations(ws, columns, FIRST_ROW, FIRST_ROW + len(workers) - 1, lambda c: _rule_for(c, assessors, year))
+            set_cell(cell, value)
+            style_body(cell, column)
+    add_validations(ws, columns, FIRST_ROW, FIRST_ROW + len(workers) - 1, lambda c: _rule_for(c, assessors, year))
     ws.freeze_panes = "C5"
-    _protect(ws)
-    _print_setup(ws, "1:4", "A:B")
+    protect(ws)
+    print_setup(ws, "1:4", "A:B")
 
 
 def _rule_for(column: Column, assessors: str, year: int) -> DataValidation | None:
     if column.kind == "score":
-        rule = _validation(
+        rule = validation_rule(
             "decimal",
             "0",
-            "年度综合评议得分应为 0 到 100 之间的数字，最多两位小数，如 88.5",
+            REVIEW_SCORE_ERROR,
             formula2="100",
             operator="between",
         )
     elif column.kind == "assessor":
         rule = _assessor_rule({"assessors": assessors})
     elif column.kind == "date":
-        rule = _validation(
+        rule = validation_rule(
             "date",
             f"DATE({year},1,1)",
-            f"评议日期应为日期，如 {year + 1}-01-10，且不早于 {year}-01-01",
+            REVIEW_DATE_ERROR.format(next_year=year + 1, year=year),
             operator="greaterThanOrEqual",
         )
     else:
         return None
-    return _with_prompt(rule, column)
+    return with_prompt(rule, column)
 
 
 def _guide_sheet(ws: Worksheet, org: Organization, year: int, workers: int, prefilled: int) -> None:
-    sheets = [
-        (SHEET_GUIDE, "本页：怎么填、怎么导入。"),
-        (
-            SHEET_REVIEWS,
-            f"{year} 年参加过考评（至少有一个月的月度考评记录）的每名网格员一行（共 {workers} 人）。"
-            f"已有的年度评议已经填好（{prefilled} 份），没有评议的行是空的。灰色的列是网格员本人的信息，不能修改；白色的格子填写。",
-        ),
-        (SHEET_CHOICES, "考评人名单（下拉列表的选项）和每人可考评的社区。请勿修改。"),
-    ]
-    steps = [
-        "灰色的列（网格员编号、姓名、社区）和表头已锁定，白色的格子可以填写。工作表保护没有密码；不要改动表头，"
-        f"也不要删除或改动隐藏的第 {HEADER_ROWS} 行（英文字段名，导入时按它找到每一列）。",
-        "年度综合评议得分：群众评议、实地走访、台账检查的综合得分，填 0 到 100 的数字，最多两位小数，如 88.5。"
-        f"年度得分按考评标准由月度平均分和这个得分计算，导入后可用 gridscore explain 网格员编号 {year} 查看。",
-        "考评人编号从下拉列表选择（名单见“选项”表），须是有权考评该网格员所在社区的考评人，不能是网格员本人。",
-        f"评议日期填日期，如 {year + 1}-01-10，不能晚于导入的当天。",
-        "一行全部留空，表示这名网格员还没有年度评议；清空一行不会删除已有的评议（确需删除，请直接删除对应的 YAML 文件）。"
-        "一行只填了一部分时，导入会指出还没填的格子。",
-        "保存为 .xlsx 格式。WPS：“文件”→“另存为”，文件类型选“Excel 文件(*.xlsx)”；不要存成 .xls 或 .et。",
-    ]
-    importing = [
-        "在考评仓库的根目录运行：gridscore import 文件名.xlsx（也可以写 python -m generator import 文件名.xlsx）。",
-        "导入时按 gridscore check 的全部规则检查。有问题时逐条列出“文件名 工作表!单元格: 说明”，"
-        f"例如“{SHEET_REVIEWS}!D7: …”，并且不写入任何文件；按提示改好后重新导入即可。",
-        f"没有问题时写入 records/{year:04d}/annual/社区编号/网格员编号.yaml：只改动变化了的值，"
-        "原有的注释和字段顺序保持不变；没有改动的评议不会被改写。",
-        f"然后运行 gridscore score {year} 查看年度结果，git diff 查看改动，按平时的流程提交合并请求。",
-    ]
-    notes = [
-        "年度综合评议得分计入年度得分，随年度结果公开发布。",
-        f"已封存的年度（records/seals/{year}.yaml）导入后结果有变化时会被拒绝：须先发布更正公告，见 README“每月工作流程”。",
-    ]
-    meta = [
-        ("考评单位", org.unit.name),
-        (YEAR_LABEL, str(year)),
-        ("生成方式", f"gridscore export {year}；填好后用 gridscore import 导入"),
-    ]
-    title = f"{org.unit.name}网格员反诈工作年度综合评议 Excel 填写表（{year}年度）"
-    _guide_rows(ws, _guide(title, meta, sheets, steps, importing, notes))
+    values: dict[str, Any] = {
+        "unit": org.unit.name,
+        "year": year,
+        "next_year": year + 1,
+        "workers": workers,
+        "prefilled": prefilled,
+        "header_rows": HEADER_ROWS,
+    }
+    rows = _guide(
+        YEAR_GUIDE_TITLE,
+        YEAR_GUIDE_META,
+        YEAR_GUIDE_SHEETS,
+        YEAR_GUIDE_STEPS,
+        YEAR_GUIDE_IMPORTING,
+        YEAR_GUIDE_NOTES,
+        values,
+    )
+    _guide_rows(ws, rows)
 
 
 # --- import ---------------------------------------------------------------------------------
@@ -257,13 +221,13 @@ def import_reviews(root: Path, workbook: _Workbook, label: str) -> ImportSummary
         value = row.values.get("worker")
         worker_id = "" if _blank(value) else str(value).strip()
         if not worker_id:
-            message = "这一行没有网格员编号：请不要修改灰色的编号列，也不要在表格下方另加行"
+            message = NO_REVIEW_WORKER
             problems.append(CellProblem(SHEET_REVIEWS, row.number, at_worker, message))
         elif worker_id not in workers:
-            message = f"编号“{worker_id}”不是登记的网格员，这一行不能导入（请不要修改灰色的编号列）"
+            message = NOT_REGISTERED.format(worker=worker_id)
             problems.append(CellProblem(SHEET_REVIEWS, row.number, at_worker, message))
         elif worker_id in rows:
-            message = f"网格员 {worker_id} 有两行（另见第 {rows[worker_id].number} 行），请只保留一行"
+            message = TWO_ROWS.format(worker=worker_id, row=rows[worker_id].number)
             problems.append(CellProblem(SHEET_REVIEWS, row.number, at_worker, message))
         else:
             rows[worker_id] = row
@@ -285,7 +249,7 @@ def import_reviews(root: Path, workbook: _Workbook, label: str) -> ImportSummary
             planned.append(plan)
 
     shown = {c.key: c.label for c in columns.values() if c.key not in ("name", "community")}
-    headers = {SHEET_REVIEWS: {**shown, "year": "年度"}}  # “year” is no column, but may be in a file's problem
+    headers = {SHEET_REVIEWS: {**shown, "year": YEAR_HEADER}}
     created, updated, unrelated = _write_all(root, label, base, planned, problems, headers)
     return ImportSummary(Year(year), created, updated, len(existing) - len(updated), kept, unrelated)
 
