@@ -170,6 +170,26 @@ def ledger(root: Path, period: str, as_json: bool) -> None:
         click.echo(ledger_table(dataset, found))
 
 
+@cli.command("export-ledger", context_settings=CONTEXT_SETTINGS)
+@click.argument("period")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@_root_option
+def export_ledger_command(root: Path, period: str, file: Path) -> None:
+    """把已封存的某月（如 2026-03）或某年（如 2025）的奖励导出为财务发放表（.xlsx）：每名网格员一行，社区小计、合计和大写金额，留空的签字栏，A4 横向打印（内部使用）。"""
+    from .excel import export_ledger
+
+    parsed = _period(period)
+    if file.suffix.lower() != ".xlsx":
+        raise UsageError(f"导出文件应以 .xlsx 结尾，实际为“{file.name}”")
+    dataset, results = checked(root)
+    _require_period(results, dataset, parsed)
+    summary = export_ledger(dataset, build_ledger(dataset, results, parsed, clock.today()), file)
+    click.echo(
+        f"已导出 {parsed.label}奖励发放表：{summary.workers} 名网格员，{summary.communities} 个社区，"
+        f"合计 {summary.total} {summary.currency} → {file}"
+    )
+
+
 AUDIENCE = click.Choice(["public", "internal"])
 
 

@@ -411,3 +411,103 @@ def test_the_internal_build_has_the_ledger(sites: dict[str, Path]) -> None:
     provisional = (site / "internal/ledger/2026-10/index.html").read_text(encoding="utf-8")
     assert "暂定" in provisional and "不能作为发放依据" in provisional
     assert "gridscore export-ledger 2026-10" not in provisional
+
+
+# --- the finance sheet -------------------------------------------------------------------------------
+
+
+def export(period: str, target: Path, root: Path = PROJECT) -> Any:
+    return run_cli("export-ledger", period, str(target), "--root", str(root))
+
+
+def test_the_finance_sheet_is_the_ledger_on_a4_landscape(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    target = tmp_path / "发放表.xlsx"
+    run = export("2026-09", target)
+    assert run.code == 0, run.err
+    assert "已导出 2026年9月奖励发放表：39 名网格员" in run.out
+    ws = load_workbook(target).active
+    assert ws.title == "发放表"
+    assert ws["A1"].value == "示例区东风街道 2026年9月网格反诈考评奖励发放表"
+    assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4)
+    assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.print_title_rows == "$4:$4"  # the header row on every printed page
+    header = [cell.value for cell in ws[4]]
+    assert header == ["序号", "社区", "编号", "姓名", "等次", "月度绩效奖励", "专项奖金", "合计", "领款人签字"]
+    rows = {r[2]: r for r in ws.iter_rows(min_row=5, values_only=True) if isinstance(r[0], int)}
+    ledger = {r["worker"]: r for r in ledger_json("2026-09")["results"]}
+    assert set(rows) == set(ledger)
+    for worker, row in rows.items():
+        assert row[3] == ledger[worker]["name"] and row[4] == ledger[worker]["grade"]
+        assert [Decimal(str(v)).quantize(CENT) for v in row[5:8]] == [
+            Decimal(ledger[worker][key]) for key in ("monthly", "events", "total")
+        ]
+        assert row[8] is None  # the 签字 column is blank
+    labels = [r[0] for r in ws.iter_rows(min_row=5, values_only=True) if isinstance(r[0], str)]
+    total = sum((Decimal(r["total"]) for r in ledger.values()), Decimal(0))
+    unit_row = next(r for r in ws.iter_rows(min_row=5, values_only=True) if r[0] == "东风街道合计（39 人）")
+    assert Decimal(str(unit_row[7])).quantize(CENT) == total
+    assert sum(1 for label in labels if "小计" in label) == 4
+    assert total == Decimal("7900.00") and "合计金额（大写）：人民币柒仟玖佰元整" in labels
+    assert any(label.startswith("制表人：") for label in labels)
+
+
+def test_a_year_sheet_has_the_honor_rewards(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    assert export("2025", tmp_path / "y.xlsx").code == 0
+    ws = load_workbook(tmp_path / "y.xlsx").active
+    assert "荣誉奖励" in [cell.value for cell in ws[4]]
+    honors = sum((Decimal(r["honors"]) for r in ledger_json("2025")["results"]), Decimal(0))
+    unit_row = next(r for r in ws.iter_rows(min_row=5, values_only=True) if str(r[0]).startswith("东风街道合计"))
+    assert Decimal(str(unit_row[7])).quantize(CENT) == honors > 0
+
+
+def test_re_exporting_gives_the_same_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first, second = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    assert export("2026-03", first).code == 0
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1900000000")  # another day: the sheet's dates are the seal's
+    assert export("2026-03", second).code == 0
+    assert first.read_bytes() == second.read_bytes()
+
+
+def test_an_unsealed_period_has_no_finance_sheet(sample: Path, tmp_path: Path) -> None:
+    target = tmp_path / "x.xlsx"
+    for period in ("2026-10", "2026"):
+        run = export(period, target, sample)
+        assert run.code != 0 and not target.exists()
+        assert "尚未封存：发放表只能依据已封存的结果生成" in run.err and f"gridscore seal {period}" in run.err
+
+
+def test_the_finance_sheet_is_never_written_through_a_link(tmp_path: Path) -> None:
+    outside = tmp_path / "outside.txt"
+    outside.write_text("keep", encoding="utf-8")
+    link = tmp_path / "l.xlsx"
+    link.symlink_to(outside)
+    run = export("2026-09", link)
+    assert run.code != 0 and outside.read_text(encoding="utf-8") == "keep" and link.is_symlink()
+    assert export("2026-09", tmp_path / "x.csv").code != 0
+
+
+@pytest.mark.parametrize(
+    ("amount", "words"),
+    [
+        ("0", "人民币零元整"),
+        ("0.05", "人民币伍分"),
+        ("0.50", "人民币伍角整"),
+        ("10.05", "人民币壹拾元零伍分"),
+        ("1001", "人民币壹仟零壹元整"),
+        ("1005.50", "人民币壹仟零伍元伍角整"),
+        ("1010", "人民币壹仟零壹拾元整"),
+        ("7900.00", "人民币柒仟玖佰元整"),
+        ("100010", "人民币壹拾万零壹拾元整"),
+        ("20000000", "人民币贰仟万元整"),
+        ("100001000", "人民币壹亿零壹仟元整"),
+        ("12345678.91", "人民币壹仟贰佰叁拾肆万伍仟陆佰柒拾捌元玖角壹分"),
+    ],
+)
+def test_amounts_in_words(amount: str, words: str) -> None:
+    from generator.excel.ledger import rmb_in_words
+
+    assert rmb_in_words(Decimal(amount)) == words

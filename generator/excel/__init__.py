@@ -23,14 +23,15 @@ Modules: ``layout`` (cell writing and styling shared by every workbook), ``colum
 ``export`` (a month's workbook), ``read`` (reading an uploaded workbook),
 ``importer`` (planning, validating and writing the records), ``yamltext`` (YAML
 round trip), ``existing`` (the repository side shared by export and import),
-``problems`` (what import refuses a workbook with) and ``annual`` (the annual
-review workbook).
+``problems`` (what import refuses a workbook with), ``annual`` (the annual
+review workbook) and ``ledger`` (the finance sheet, ``gridscore export-ledger``).
 """
 
 from .annual import export_reviews, import_reviews, review_columns
 from .columns import Column, event_columns, from_excel, record_columns, to_excel
 from .export import ExportSummary, export_workbook
 from .importer import ImportSummary, import_workbook
+from .ledger import LedgerSheetSummary, export_ledger
 from .problems import CellProblem, ImportRefused
 
 __all__ = [
@@ -39,7 +40,9 @@ __all__ = [
     "ExportSummary",
     "ImportRefused",
     "ImportSummary",
+    "LedgerSheetSummary",
     "event_columns",
+    "export_ledger",
     "export_reviews",
     "export_workbook",
     "from_excel",

@@ -260,3 +260,46 @@ UNKNOWN_KEY = "未知的字段名“{key}”：请不要修改第 {row} 行的�
 NO_REVIEW_WORKER = "这一行没有网格员编号：请不要修改灰色的编号列，也不要在表格下方另加行"
 NOT_REGISTERED = "编号“{worker}”不是登记的网格员，这一行不能导入（请不要修改灰色的编号列）"
 YEAR_HEADER = "年度"  # “year” is no column of 年度评议, but may be named in a review's problem
+
+# --- the finance sheet (发放表, export-ledger) ---------------------------------------------
+
+SHEET_LEDGER = "发放表"
+LEDGER_TITLE = "{unit} {period}网格反诈考评奖励发放表"
+LEDGER_BASIS = "依据：{rubric}；考评结果于 {sealed_on} 封存{corrected}。金额单位：{currency}。"
+LEDGER_CORRECTED = "，{on} 按更正公告重新封存"
+# (label, width); 荣誉奖励 only in a year's sheet
+LEDGER_COLUMNS = {
+    "index": ("序号", 6),
+    "community": ("社区", 16),
+    "worker": ("编号", 11),
+    "name": ("姓名", 11),
+    "grade": ("等次", 9),
+    "monthly": ("月度绩效奖励", 14),
+    "events": ("专项奖金", 12),
+    "honors": ("荣誉奖励", 12),
+    "total": ("合计", 13),
+    "signature": ("领款人签字", 18),
+}
+LEDGER_YEAR_NOTE = "月度绩效奖励和专项奖金为当年各月之和，荣誉奖励按年度封存的荣誉发放。"
+LEDGER_SUBTOTAL = "{community}小计（{count} 人）"
+LEDGER_TOTAL = "{unit}合计（{count} 人）"
+LEDGER_IN_WORDS = "合计金额（大写）：{words}"
+LEDGER_SIGNERS = (
+    "制表人："
+    + "\u3000" * 8
+    + "审核人："
+    + "\u3000" * 8
+    + "分管领导："
+    + "\u3000" * 8
+    + "日期：\u3000\u3000年\u3000\u3000月\u3000\u3000日"
+)
+LEDGER_PAGE = "第 &P 页，共 &N 页"
+LEDGER_SOURCE = (
+    "本表由 gridscore export-ledger {period} 依据已封存的考评结果生成，与 gridscore ledger {period} 的金额一致；"
+    "如有疑问，以考评仓库中的记录和封存文件为准。"
+)
+LEDGER_UNSEALED = (
+    "{period}的考评结果尚未封存：发放表只能依据已封存的结果生成。请先审核并运行 gridscore seal {key}"
+    "（查看暂定金额：gridscore ledger {key}）"
+)
+LEDGER_NO_REWARDS = "{period}适用的考评标准（{rubric}）没有设置物质奖励（rewards），没有可发放的金额"
