@@ -511,3 +511,26 @@ def test_amounts_in_words(amount: str, words: str) -> None:
     from generator.excel.ledger import rmb_in_words
 
     assert rmb_in_words(Decimal(amount)) == words
+
+
+def test_names_that_look_like_formulas_stay_text_in_the_finance_sheet(sample: Path, tmp_path: Path) -> None:
+    import zipfile
+
+    organization = sample / "records/organization.yaml"
+    text = organization.read_text(encoding="utf-8")
+    assert "    name: 张伟\n" in text and "name: 东风第一社区" in text
+    text = text.replace("    name: 张伟\n", '    name: "=HYPERLINK(\\"//x\\",\\"y\\")"\n', 1)
+    organization.write_text(text.replace("name: 东风第一社区", 'name: "@SUM(A1)"', 1), encoding="utf-8")
+    target = tmp_path / "f.xlsx"
+    run = export("2026-09", target, sample)
+    assert run.code == 0, run.err
+    with zipfile.ZipFile(target) as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml").decode()
+        styles = archive.read("xl/styles.xml").decode()
+    assert "<f>" not in sheet  # no formula anywhere: every total is a value
+    quoted = [
+        i for i, xf in enumerate(re.findall(r"<xf [^>]*>", styles.split("<cellXfs")[1])) if 'quotePrefix="1"' in xf
+    ]
+    for value in ('=HYPERLINK("//x","y")', "@SUM(A1)"):
+        cells = re.findall(rf'<c r="[A-Z]+\d+" s="(\d+)" t="inlineStr"><is><t>{re.escape(value)}</t></is></c>', sheet)
+        assert cells and all(int(style) in quoted for style in cells), value
