@@ -22,6 +22,7 @@ from typing import Any
 from .errors import GridscoreError, InvalidInput, Problem, UsageError
 from .fsguard import MKDOCS, MKDOCS_MAX_BYTES, TEMPLATE_MAX_BYTES, FileProblem, check_project, read_regular, walk
 from .identity import NO_SITE_URL, as_of, footer_lines, robots_txt
+from .manifest import provenance, write_manifest
 from .notice_print import add_qr_codes
 from .pipeline import checked
 from .progress import Progress
@@ -87,7 +88,9 @@ def render_site(root: Path, audience: Audience, today: date) -> tuple[Site, dict
     refused = check_project(project)  # before Jinja or MkDocs opens any of it
     if refused:
         raise InvalidInput(refused)
-    site = gather_site(dataset, results, audience, today)
+    origin = provenance(root, dataset)
+    site = gather_site(dataset, results, audience, today, origin, _repo_url(project))
+    site.provenance = origin
     site_url = _site_url(project)
     site.site_url = site_url
     site.identity = dataset.organization.unit.site
@@ -149,6 +152,8 @@ def build(root: Path, audience: Audience, site_dir: Path | None = None) -> Build
             site.pages.clear()
             run_mkdocs(project, staging.docs, staging.site, site, today)
             staging.mark()
+            assert site.provenance is not None
+            write_manifest(staging.site, site.provenance, audience)  # last: it hashes every other file
             count, total = _measure(staging.site)  # before the swap: a concurrent build may replace it after
             staging.swap()
         finally:
@@ -278,13 +283,23 @@ def quiet_jieba() -> None:
 
 
 def _site_url(project: Path) -> str | None:
+    return _mkdocs_address(project, "site_url")
+
+
+def _repo_url(project: Path) -> str | None:
+    """mkdocs.yml's repo_url, for the 核验 page's clone command: a web address only."""
+    url = _mkdocs_address(project, "repo_url")
+    return url if url and url.startswith(("https://", "http://")) else None
+
+
+def _mkdocs_address(project: Path, key: str) -> str | None:
     import yaml
 
     try:
         data = yaml.safe_load(read_regular(project / MKDOCS, MKDOCS_MAX_BYTES).decode("utf-8"))
     except (FileProblem, OSError, UnicodeDecodeError, yaml.YAMLError):
         return None
-    url = data.get("site_url") if isinstance(data, dict) else None
+    url = data.get(key) if isinstance(data, dict) else None
     # An address has no space or control character (MkDocs would refuse it; robots.txt must not get a line).
     if not isinstance(url, str) or not url or any(c.isspace() or ord(c) < 0x20 or ord(c) == 0x7F for c in url):
         return None

@@ -320,10 +320,23 @@ def diff(root: Path, base: str, head: str | None, full_file: Path | None, limit:
 
 @cli.command(context_settings=CONTEXT_SETTINGS)
 @click.argument("rev", required=False, metavar="[REV]")
+@click.option(
+    "--site",
+    "site_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="核验一个已生成（或从网上下载）的网站文件夹：先按其中的 manifest.json 核对每个文件，再重新生成清单中的提交并逐个文件比较",
+)
 @_root_option
-def verify(root: Path, rev: str | None) -> None:
-    """核验封存历史：逐个检查 REV（默认 HEAD）之前的每一个提交，证明 records/seals/ 下的封存文件从未被删除或改写，只追加过更正。"""
-    # One command with an optional REV: further ways to verify come as options (a later ``--site DIR``).
+def verify(root: Path, rev: str | None, site_dir: Path | None) -> None:
+    """核验封存历史：逐个检查 REV（默认 HEAD）之前的每一个提交，证明 records/seals/ 下的封存文件从未被删除或改写，只追加过更正。加 --site 时改为核验网站与仓库是否一致。"""
+    if site_dir is not None:
+        if rev is not None:
+            raise UsageError(
+                "--site 核验的是网站文件夹，不能同时指定版本 REV（要核验的提交写在网站的 manifest.json 中）"
+            )
+        _verify_site(root, site_dir)
+        return
     from .seal_history import verify_history
 
     report = verify_history(root, rev or "HEAD")
@@ -333,6 +346,18 @@ def verify(root: Path, rev: str | None) -> None:
         click.echo(report.summary(), err=True)
         raise click.exceptions.Exit(1)
     click.echo(report.summary())
+
+
+def _verify_site(root: Path, site_dir: Path) -> None:
+    from .site_verify import verify_site
+
+    report = verify_site(root, site_dir)
+    for line in report.lines:
+        click.echo(line, err=not report.ok)
+    if not report.ok:
+        click.echo(f"核验未通过：{site_dir} 与仓库的提交生成的网站不一致（见上）。", err=True)
+        raise click.exceptions.Exit(1)
+    click.echo(f"核验通过：{site_dir} 与仓库中清单所记提交生成的网站逐字节相同。")
 
 
 @cli.command(context_settings=CONTEXT_SETTINGS)

@@ -234,7 +234,18 @@ def _terms(item: Item, old: list[Term], new: list[Term]) -> list[str]:
 
 def _fields(prefix: str, old: BaseModel, new: BaseModel, labels: dict[str, str]) -> list[str]:
     """``prefix`` + each field that differs (every field of the model, labelled ones by their Chinese name)."""
-    skipped = {"levels", "categories", "items", "events", "grades", "annual", "honors", "sanctions", "scales", "rewards"}
+    skipped = {
+        "levels",
+        "categories",
+        "items",
+        "events",
+        "grades",
+        "annual",
+        "honors",
+        "sanctions",
+        "scales",
+        "rewards",
+    }
     skipped |= {"changes", "terms", "points"} if isinstance(new, EventKind) else {"changes", "terms"}
     names = [*labels, *(name for name in type(new).model_fields if name not in labels and name not in skipped)]
     lines = []

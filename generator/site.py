@@ -20,6 +20,7 @@ from typing import Any, Literal
 from .annual import AnnualResult, AnnualSummary
 from .datafiles import EventEntry, NoticeFile
 from .explain import grade_rule, rounding_text, term_text
+from .manifest import Provenance
 from .models import NOTICE_KINDS, ROLE_LABELS, SiteIdentity, Worker
 from .numbers import exact, fmt, fmt_cents, fmt_plain, round2
 from .periods import Month, Year
@@ -232,6 +233,7 @@ class Site:
     files: dict[str, bytes] = field(default_factory=dict)
     site_url: str | None = None  # mkdocs.yml's site_url (set by build.render_site)
     identity: SiteIdentity | None = None  # organization.yaml's unit.site: the footer
+    provenance: Provenance | None = None  # what produced it (build.render_site): the 核验 page and manifest.json
 
 
 def relative(target: str, page: str) -> str:

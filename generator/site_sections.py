@@ -21,6 +21,7 @@ from .datafiles import NoticeFile
 from .errors import Problem
 from .ledger import build_ledger, period_measures
 from .ledger_site import LedgerPage, ledger_page, measure_line
+from .manifest import Provenance
 from .models import Worker
 from .notice_body import has_scheme as _has_scheme
 from .notice_body import link_problems, links, located, resolver, to_html
@@ -85,8 +86,15 @@ class Periods:
         )
 
 
-def gather_site(dataset: Dataset, results: Results, audience: Audience, build_date: date) -> Site:
-    """Every page of the portal for one audience, with its navigation."""
+def gather_site(
+    dataset: Dataset,
+    results: Results,
+    audience: Audience,
+    build_date: date,
+    origin: Provenance | None = None,
+    repo_url: str | None = None,
+) -> Site:
+    """Every page of the portal for one audience, with its navigation (and the 核验 page, given ``origin``)."""
     g = SiteGatherer(dataset, results, audience, build_date)
     org = dataset.organization
     site = Site(g.audience, g.build_date, org.unit.name, org.unit.short)
@@ -101,6 +109,8 @@ def gather_site(dataset: Dataset, results: Results, audience: Audience, build_da
         workers(g, page),
         open_data(g, periods, page),
     ]
+    if origin is not None:
+        sections.append(verification(page, origin, repo_url))
     if g.internal:
         sections.append(internal(g, periods, page))
     for section in sections:
@@ -376,6 +386,14 @@ def open_data(g: SiteGatherer, periods: Periods, page: PageMaker) -> Section:
         categories=[(c.id, c.name) for c in in_force.categories],
     )
     return Section([data], {"开放数据": "data/index.md"})
+
+
+def verification(page: PageMaker, origin: Provenance, repo_url: str | None) -> Section:
+    """The 核验 page (§11): what produced this site, and the three commands that rebuild and compare it."""
+    verify = page(
+        "verify/index.md", "verify.md.j2", "网站核验", fragment="verify.html.j2", origin=origin, repo_url=repo_url
+    )
+    return Section([verify], {"网站核验": "verify/index.md"})
 
 
 def internal(g: SiteGatherer, periods: Periods, page: PageMaker) -> Section:
