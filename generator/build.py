@@ -255,10 +255,9 @@ def run_mkdocs(project: Path, docs_dir: Path, site_dir: Path, site: Site, today:
     logger = logging.getLogger("mkdocs")
     logger.addHandler(collector)
     saved_epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    # One date for the whole site (the sitemap's too), so two builds of the same inputs are identical.
-    os.environ["SOURCE_DATE_EPOCH"] = saved_epoch or str(
-        int(datetime(today.year, today.month, today.day, tzinfo=UTC).timestamp())
-    )
+    # One date for the whole site (the sitemap's too), and no time of day: the site is a function of the
+    # commit and its date only, so ``verify --site`` can rebuild it from the date its 核验 page shows.
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(datetime(today.year, today.month, today.day, tzinfo=UTC).timestamp()))
     pages = _PageProgress(sum(1 for path in docs_dir.rglob("*.md")))
     try:
         config = mkdocs_config(project, docs_dir, site_dir, site)
@@ -271,6 +270,8 @@ def run_mkdocs(project: Path, docs_dir: Path, site_dir: Path, site: Site, today:
         logger.removeHandler(collector)
         if saved_epoch is None:
             os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = saved_epoch
 
 
 def quiet_jieba() -> None:

@@ -245,7 +245,7 @@ def test_review_runs_on_pull_requests_to_main_with_least_permissions() -> None:
     [python] = uses(workflow, "review", "actions/setup-python")
     assert str(python["with"]["python-version"]) == "3.11" and python["with"]["cache"] == "pip"
     runs = [step.get("run", "") for step in steps(workflow, "review")]
-    assert "python -m pip install -e ." in runs
+    assert INSTALL in runs
 
 
 def test_review_keeps_the_diff_report_when_the_change_is_invalid() -> None:
@@ -323,6 +323,10 @@ def assert_sets_beijing_today(line: str, where: str) -> None:
     assert shown in {before, after}, f"{where}: `{match.group(1)}` gives {shown}, not today in Beijing ({before})"
 
 
+# Every CI installs the exact versions of constraints.txt (PRODUCT.md §11: same commit + same constraints ⇒ same site).
+INSTALL = "python -m pip install -c constraints.txt -e ."
+
+
 def test_pages_builds_the_public_site_on_main_and_deploys_it() -> None:
     workflow = load(PAGES)
     on = triggers(workflow)
@@ -333,17 +337,39 @@ def test_pages_builds_the_public_site_on_main_and_deploys_it() -> None:
     assert hour == "16" and 0 <= int(minute) < 60 and every_day == ["*", "*", "*"]
     assert workflow["permissions"] == {"contents": "read"}
     assert set(workflow["jobs"]) == {"build", "deploy"}
+    # the build job may sign (attest) but still only reads the repository
+    assert workflow["jobs"]["build"]["permissions"] == {
+        "contents": "read",
+        "id-token": "write",
+        "attestations": "write",
+    }
 
     build_steps = steps(workflow, "build")
     runs = [step.get("run", "") for step in build_steps]
+    assert INSTALL in runs
     calls = [args for run in runs for args in invocations(run)]
-    assert [args[0] for args in calls] == ["check", "verify", "build"]
-    build = calls[2]
-    assert option_value(build, "--audience") in (None, "public")
+    assert [args[0] for args in calls] == ["check", "verify", "build", "build", "verify"]
+    build, again, site_check = calls[2], calls[3], calls[4]
+    assert option_value(build, "--audience") in (None, "public") and option_value(again, "--audience") in (
+        None,
+        "public",
+    )
     site_dir = option_value(build, "--site-dir")
     [upload] = uses(workflow, "build", "actions/upload-pages-artifact")
     assert upload["uses"] == "actions/upload-pages-artifact@v3"
     assert upload["with"]["path"] == site_dir == "_site"
+    # built twice and compared, then checked against its manifest and a rebuild from git, before the upload
+    second = option_value(again, "--site-dir")
+    compare = next(run for run in runs if "diff -r" in run)
+    assert second and f'diff -r _site "{second}"' in compare
+    assert option_value(site_check, "--site") == "_site"
+    names = [step.get("uses", step.get("run", "")) for step in build_steps]
+    upload_at = names.index("actions/upload-pages-artifact@v3")
+    assert next(i for i, run in enumerate(runs) if "verify --site" in run) < upload_at
+    [attest] = uses(workflow, "build", "actions/attest-build-provenance")
+    assert attest["uses"] == "actions/attest-build-provenance@v2"
+    assert "_site/manifest.json" in attest["with"]["subject-path"]
+    assert names.index(attest["uses"]) > upload_at
 
     # one "today" for check and build, set before both: Beijing's date, not the last commit's
     today = [index for index, run in enumerate(runs) if "GRIDSCORE_TODAY" in run]
@@ -389,7 +415,8 @@ def test_gitlab_stages_image_and_pip_cache() -> None:
     assert config["default"]["image"] == "python:3.11"
     assert config["variables"]["PIP_CACHE_DIR"] == "$CI_PROJECT_DIR/.cache/pip"
     assert config["default"]["cache"]["paths"] == [".cache/pip"]
-    assert "python -m pip install -e ." in config["default"]["before_script"]
+    assert INSTALL in config["default"]["before_script"]
+    assert config["default"]["cache"]["key"]["files"] == ["constraints.txt"]
     assert set(gitlab_jobs(config)) == {"check", "verify", "build-test", "diff", "pages"}
     for name, job in gitlab_jobs(config).items():
         assert job["stage"] in config["stages"], name
@@ -442,9 +469,16 @@ def test_gitlab_pages_publishes_the_public_build() -> None:
     assert job["stage"] == "deploy"
     assert [rule["if"] for rule in job["rules"]] == ["$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"]
     calls = [args for line in job["script"] for args in invocations(line)]
-    [build] = [args for args in calls if args[0] == "build"]
-    assert option_value(build, "--audience") in (None, "public")
+    build, again = [args for args in calls if args[0] == "build"]
+    assert option_value(build, "--audience") in (None, "public") and option_value(again, "--audience") in (
+        None,
+        "public",
+    )
+    # the published folder holds manifest.json: built twice and compared, then checked against a rebuild from git
     assert job["artifacts"]["paths"] == [option_value(build, "--site-dir")] == ["public"]
+    assert f'diff -r public "{option_value(again, "--site-dir")}"' in job["script"]
+    [site_check] = [args for args in calls if args[0] == "verify"]
+    assert option_value(site_check, "--site") == "public" and job["variables"]["GIT_DEPTH"] == "0"
     today = next(index for index, line in enumerate(job["script"]) if "GRIDSCORE_TODAY" in line)
     assert today < next(index for index, line in enumerate(job["script"]) if invocations(line))
     assert_sets_beijing_today(job["script"][today], ".gitlab-ci.yml pages")

@@ -35,10 +35,12 @@ def selected(audience: str) -> dict[str, bytes]:
     files["notices/feed.xml"] = rss_feed(site, SITE_URL)  # the sample sets no site_url, so the build writes none
     keep = {f"workers/{worker}.md" for worker in WORKERS[audience]}
     keep |= {fragment_path(path) for path in keep}  # their monthly breakdowns, rendered as HTML
+    # Not the 核验 page: it shows the commit and whether the tree is clean, which every commit changes
+    # (tests/test_manifest.py checks it against the manifest instead).
     return {
         path: content
         for path, content in files.items()
-        if (path.endswith((".md", FRAGMENT_SUFFIX)) and not path.startswith("workers/"))
+        if (path.endswith((".md", FRAGMENT_SUFFIX)) and not path.startswith(("workers/", "verify/")))
         or path in keep
         or path == "notices/feed.xml"
     }
