@@ -19,9 +19,13 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from .sitedir import MARKER
 from .validate import Dataset
 
 MANIFEST = "manifest.json"
+# Not in the manifest: itself, and the build's marker (.gridscore-site), which stays with the build
+# folder and is not published (GitHub's Pages artifact leaves hidden files out).
+UNLISTED = (MANIFEST, MARKER)
 # The distributions whose versions decide the site's bytes (§11), by the names the manifest uses.
 TOOLCHAIN = {
     "mkdocs": "mkdocs",
@@ -107,14 +111,14 @@ def provenance(root: Path, dataset: Dataset) -> Provenance:
 
 
 def site_files(site: Path) -> dict[str, str]:
-    """Every regular file below ``site`` but the manifest, by POSIX path, with its SHA-256."""
+    """Every regular file below ``site`` but the manifest and the build's marker, by POSIX path, with its SHA-256."""
     found: dict[str, str] = {}
     for folder, dirs, files in os.walk(site):
         dirs.sort()
         for name in sorted(files):
             path = os.path.join(folder, name)
             relative = os.path.relpath(path, site).replace(os.sep, "/")
-            if relative == MANIFEST or not stat.S_ISREG(os.lstat(path).st_mode):
+            if relative in UNLISTED or not stat.S_ISREG(os.lstat(path).st_mode):
                 continue
             found[relative] = sha256_file(path)
     return dict(sorted(found.items()))

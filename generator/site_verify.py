@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import UsageError, one_line
-from .manifest import MANIFEST, git, sha256_file, site_files, toolchain
+from .manifest import MANIFEST, UNLISTED, git, sha256_file, site_files, toolchain
 
 BUILD_DATE = re.compile(r'<time class="gs-build-date" datetime="(\d{4}-\d{2}-\d{2})">')
 VERIFY_PAGE = "verify/index.html"
@@ -142,12 +142,12 @@ def _through_link(site: Path, path: str) -> bool:
 
 
 def _listing(site: Path) -> list[str]:
-    """Every entry below ``site`` that is not a folder (links included), but the manifest."""
+    """Every entry below ``site`` that is not a folder (links included), but the manifest and the build's marker."""
     found = []
     for folder, dirs, names in os.walk(site):  # does not descend into linked folders
         for name in [*names, *(d for d in dirs if os.path.islink(os.path.join(folder, d)))]:
             relative = os.path.relpath(os.path.join(folder, name), site).replace(os.sep, "/")
-            if relative != MANIFEST:
+            if relative not in UNLISTED:
                 found.append(relative)
     return found
 

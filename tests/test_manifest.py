@@ -102,7 +102,8 @@ def test_the_manifest_lists_what_produced_the_site(repo: Path, built: Path) -> N
 def test_the_manifest_hashes_every_other_file(built: Path) -> None:
     files = manifest(built)["files"]
     on_disk = sorted(p.relative_to(built).as_posix() for p in built.rglob("*") if p.is_file())
-    assert sorted([*files, "manifest.json"]) == on_disk
+    # all but the build's marker, which Pages does not publish (its artifact leaves hidden files out)
+    assert sorted([*files, "manifest.json", ".gridscore-site"]) == on_disk
     for path, digest in files.items():
         assert hashlib.sha256((built / path).read_bytes()).hexdigest() == digest, path
     assert "verify/index.html" in files and "index.html" in files
@@ -167,6 +168,13 @@ def test_a_fresh_build_verifies(repo: Path, built: Path) -> None:
     files = len(manifest(built)["files"])
     assert f"第一步 按文件清单核对：{files} 个文件都与 manifest.json 一致。" in run.out
     assert "完全相同" in run.out and "核验通过" in run.out
+
+
+def test_a_site_as_pages_publishes_it_verifies(repo: Path, site: Path) -> None:
+    """Without the hidden marker file, which upload-pages-artifact leaves out."""
+    (site / ".gridscore-site").unlink()
+    run = verify(repo, site)
+    assert run.code == 0, run.err
 
 
 def test_one_changed_byte_is_named(repo: Path, site: Path) -> None:
