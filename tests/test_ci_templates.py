@@ -508,6 +508,10 @@ def test_review_also_builds_both_sites_into_a_temporary_folder() -> None:
     gitlab = load(GITLAB)["build-test"]
     assert gitlab["rules"] == [{"if": '$CI_PIPELINE_SOURCE == "merge_request_event"'}]
     assert 'gridscore build --audience internal --site-dir "$tmp/internal"' in gitlab["script"]
+    # and builds the public site twice: a change that makes the site unreproducible cannot go green (§11)
+    assert 'gridscore build --audience public --site-dir "$tmp/again" || code=$?' in build["run"]
+    assert '! diff -rq "$tmp/public" "$tmp/again"' in build["run"] and "code=1" in build["run"]
+    assert gitlab["script"][-1] == 'diff -rq "$tmp/public" "$tmp/again"'
 
 
 def test_review_prints_data_with_workflow_commands_stopped() -> None:
