@@ -85,7 +85,7 @@ def read_manifest(site: Path) -> dict[str, Any]:
     problem = _manifest_problem(data)
     if problem:
         raise UsageError(f"{path} 不是 gridscore 的文件清单：{problem}")
-    return data  # type: ignore[no-any-return]
+    return data
 
 
 def _manifest_problem(data: Any) -> str | None:

@@ -620,8 +620,9 @@ def test_github_verifies_the_history_on_main_before_publishing() -> None:
     [checkout] = uses(workflow, "build", "actions/checkout")
     assert checkout["with"]["fetch-depth"] == 0  # a shallow clone cannot be verified (and verify says so)
     calls = [args for step in steps(workflow, "build") for args in invocations(step.get("run", ""))]
-    assert [args[0] for args in calls] == ["check", "verify", "build"]
-    assert calls[1] == ["verify"]
+    # the history before the build; the site itself (verify --site) after it, before the upload
+    assert [args[0] for args in calls] == ["check", "verify", "build", "build", "verify"]
+    assert calls[1] == ["verify"] and calls[4] == ["verify", "--site", "_site"]
 
 
 def test_github_review_fails_when_diff_exits_1_and_still_posts_the_comment() -> None:
