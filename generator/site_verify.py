@@ -234,7 +234,7 @@ def _compare(site: Path, rebuilt: Path, report: SiteReport, commit: str, audienc
     extra = sorted(set(theirs) - set(ours))
     what = f"提交 {commit[:12]} 的{'公开版' if audience == 'public' else '内部版'}（生成日期 {day}）"
     if not (changed or missing or extra):
-        report.say(f"第二步 重新生成{what}并逐个文件比较：{len(ours)} 个文件完全相同。")
+        report.say(f"第二步 重新生成{what}并逐个文件比较：{len(ours)} 个文件（含 {MANIFEST}）完全相同。")
         return
     report.fail(
         f"第二步 重新生成{what}并逐个文件比较：不同（内容不同 {len(changed)} 个，网站缺少 {len(missing)} 个，网站多出 {len(extra)} 个）："
