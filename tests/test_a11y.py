@@ -77,11 +77,15 @@ PAGE_TYPES: dict[str, str] = {
     "考评标准": "rubric/",
     "考评标准（某版）": "rubric/2026/",
     "开放数据": "data/",
+    "网站核验": "verify/",
     "404": "404.html",
 }
 INTERNAL_ONLY: dict[str, str] = {
     "通报批评": "notices/*-criticism-*/",
     "惩戒记录": "internal/sanctions/",
+    "奖惩台账": "internal/ledger/",
+    "奖惩台账（某月）": "internal/ledger/2026-09/",
+    "奖惩台账（某年）": "internal/ledger/2025/",
 }
 
 RUN_AXE = """

@@ -411,7 +411,7 @@ def test_a_ranking_sorts_by_a_column(driver: WebDriver, base_url: str) -> None:
     assert_no_script_errors(driver)
 
 
-@pytest.mark.parametrize("path", ["rankings/2026-03/", "rankings/2025/", "workers/wg-0103/"])
+@pytest.mark.parametrize("path", ["rankings/2026-03/", "rankings/2025/", "workers/wg-0103/", "verify/"])
 def test_tables_fit_a_phone_without_sideways_scrolling(driver: WebDriver, base_url: str, path: str) -> None:
     open_page(driver, base_url + path)
     assert_fits_width(driver)
