@@ -45,6 +45,14 @@ class SiteReport:
         self.ok = False
         self.lines.append(line)
 
+    def differences(self, heading: str, groups: tuple[tuple[str, list[str]], ...]) -> None:
+        """``heading``（改动 1 个，缺少 0 个，…）： and then each file on a line of its own, by kind."""
+        counts = "，".join(f"{label} {len(paths)} 个" for label, paths in groups)
+        self.fail(f"{heading}（{counts}）：")
+        for label, paths in groups:
+            for path in paths:
+                self.fail(f"  {label}：{path}")
+
 
 def verify_site(root: Path, site: Path) -> SiteReport:
     report = SiteReport()
@@ -122,12 +130,9 @@ def _against_manifest(site: Path, files: dict[str, str], report: SiteReport) -> 
     if not (changed or missing or extra):
         report.say(f"第一步 按文件清单核对：{len(files)} 个文件都与 {MANIFEST} 一致。")
         return
-    report.fail(
-        f"第一步 按文件清单核对：与 {MANIFEST} 不一致（改动 {len(changed)} 个，缺少 {len(missing)} 个，多出 {len(extra)} 个）："
+    report.differences(
+        f"第一步 按文件清单核对：与 {MANIFEST} 不一致", (("改动", changed), ("缺少", missing), ("多出", extra))
     )
-    for label, paths in (("改动", changed), ("缺少", missing), ("多出", extra)):
-        for path in paths:
-            report.fail(f"  {label}：{path}")
 
 
 def _through_link(site: Path, path: str) -> bool:
@@ -236,9 +241,7 @@ def _compare(site: Path, rebuilt: Path, report: SiteReport, commit: str, audienc
     if not (changed or missing or extra):
         report.say(f"第二步 重新生成{what}并逐个文件比较：{len(ours)} 个文件（含 {MANIFEST}）完全相同。")
         return
-    report.fail(
-        f"第二步 重新生成{what}并逐个文件比较：不同（内容不同 {len(changed)} 个，网站缺少 {len(missing)} 个，网站多出 {len(extra)} 个）："
+    report.differences(
+        f"第二步 重新生成{what}并逐个文件比较：不同",
+        (("内容不同", changed), ("网站缺少", missing), ("网站多出", extra)),
     )
-    for label, paths in (("内容不同", changed), ("网站缺少", missing), ("网站多出", extra)):
-        for path in paths:
-            report.fail(f"  {label}：{path}")
