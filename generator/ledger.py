@@ -49,6 +49,7 @@ class Reward:
     what: str  # the grade, event or honor by its rubric name
     amount: Decimal
     note: str = ""  # the event's date, or why the amount is 0
+    on: date | None = None  # an event's date
 
     @property
     def label(self) -> str:
@@ -157,7 +158,7 @@ def month_rewards(result: MonthlyResult) -> tuple[Reward, ...]:
     for entry in result.entry.events:
         amount = rewards.events.get(entry.kind.id)
         if amount is not None:
-            found.append(Reward("event", entry.kind.name, amount, f"（{entry.event.date}）"))
+            found.append(Reward("event", entry.kind.name, amount, f"（{entry.event.date}）", entry.event.date))
     return tuple(found)
 
 

@@ -35,7 +35,7 @@ class CommunityBlock:
 class EventReward:
     worker: WorkerRef
     what: str
-    on: str  # the event's date, as the reward's note has it
+    on: date | None
     amount: str
 
 
@@ -88,7 +88,7 @@ def ledger_page(g: SiteGatherer, ledger: Ledger) -> LedgerPage:
         for community, entries, total in ledger.by_community()
     ]
     event_rewards = [
-        EventReward(g.ref(entry.worker), reward.what, reward.note.strip("（）"), money(reward.amount))
+        EventReward(g.ref(entry.worker), reward.what, reward.on, money(reward.amount))
         for entry in ledger.entries
         for reward in entry.rewards
         if reward.kind == "event"
