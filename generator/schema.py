@@ -12,16 +12,17 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .models import OUTCOMES, PENDING, AnnualReview, MonthlyRecord, Notice, Objection, Organization
+from .models import OUTCOMES, PENDING, AnnualReview, FollowUp, MonthlyRecord, Notice, Objection, Organization
 from .rubric import Rubric
 
-KINDS = ("record", "annual", "organization", "notice", "objection")
+KINDS = ("record", "annual", "organization", "notice", "objection", "followup")
 TITLES = {
     "record": "网格员月度考评记录",
     "annual": "网格员年度综合评议",
     "organization": "考评单位、社区、网格、网格员与考评人",
     "notice": "公告（通报表扬、公示、更正、通报批评）",
     "objection": "公示的异议及核实结果",
+    "followup": "处理措施的落实情况（内部）",
 }
 GLOBS = {
     "record": ["records/[0-9][0-9][0-9][0-9]/[0-9][0-9]/*/*.yaml"],
@@ -29,11 +30,21 @@ GLOBS = {
     "organization": ["records/organization.yaml"],
     "notice": ["records/notices/*.yaml"],
     "objection": ["records/objections/*/*.yaml"],
+    "followup": ["records/followups/*/*.yaml"],
 }
 SCHEMA_DIR = "schemas"
 
 
 def schema_for(kind: str, rubric: Rubric) -> dict[str, Any]:
+    if kind == "followup":  # one measure, or a list of them (one file per worker and period)
+        one = FollowUp.model_json_schema()
+        defs = one.pop("$defs", {})
+        schema: dict[str, Any] = {"anyOf": [one, {"type": "array", "minItems": 1, "items": one}]}
+        if defs:
+            schema["$defs"] = defs
+        schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+        schema["title"] = TITLES[kind]
+        return schema
     models: dict[str, type[BaseModel]] = {
         "record": MonthlyRecord,
         "annual": AnnualReview,
