@@ -8,7 +8,7 @@ from fractions import Fraction
 
 from .annual import AnnualResult, AnnualSummary
 from .datafiles import EventEntry
-from .ledger import Reward, honor_rewards, money, month_rewards
+from .ledger import honor_rewards, money, month_rewards
 from .models import ROLE_LABELS
 from .numbers import ZERO, exact, exact_sum, fmt, fmt_plain
 from .periods import Period, Year
@@ -102,39 +102,46 @@ def explain_month(dataset: Dataset, result: MonthlyResult, total_workers: int, c
     lines.append(
         f"排名：全{dataset.organization.unit.short}第 {result.rank} 名（共 {total_workers} 人），社区内第 {result.community_rank} 名（共 {community_workers} 人）"
     )
-    lines.extend(_reward_lines(dataset, rubric, month_rewards(result), is_sealed(dataset, result.month)))
+    lines.extend(_month_reward_lines(dataset, result))
     return "\n".join(lines)
 
 
 def _year_reward_lines(dataset: Dataset, rubric: Rubric, result: AnnualResult) -> list[str]:
     """The year's honor rewards (only once the year is sealed) and what its months paid."""
+    if rubric.rewards is None:
+        return []
     sealed = is_sealed(dataset, Year(result.year))
     honors = honor_rewards(result, rubric)
-    lines = _reward_lines(dataset, rubric, honors if sealed else (), sealed)
-    if not lines:
-        return []
-    lines = [line for line in lines if line != "  无"]
-    if honors and not sealed:
+    lines = _reward_header(dataset, rubric, sealed)
+    if sealed:
+        lines.extend(f"  {reward.line(rubric.rewards.currency)}" for reward in honors)
+    elif honors:
         lines.append("  荣誉奖励：本年度结果尚未封存，封存后才发放")
-    monthly = [reward for month in result.months for reward in month_rewards(month)]
-    paid = money(sum((reward.amount for reward in monthly), Decimal(0)))
+    paid = money(sum((reward.amount for month in result.months for reward in month_rewards(month)), Decimal(0)))
     first = result.months[0].month if result.months else f"{result.year}-01"
     lines.append(
-        f"  各月绩效奖励和专项奖金：共 {paid} {rubric.rewards.currency if rubric.rewards else '元'}"
+        f"  各月绩效奖励和专项奖金：共 {paid} {rubric.rewards.currency}"
         f"（逐月见 gridscore explain {result.worker_id} {first} 等）"
     )
     return lines
 
 
-def _reward_lines(dataset: Dataset, rubric: Rubric, rewards: tuple[Reward, ...], sealed: bool) -> list[str]:
-    """One line per reward (月度绩效奖励：优秀 → 300.00 元), with where the amounts are set."""
+def _month_reward_lines(dataset: Dataset, result: MonthlyResult) -> list[str]:
+    """One line per reward the month pays (月度绩效奖励：优秀 → 300.00 元)."""
+    rubric = result.rubric
     if rubric.rewards is None:
         return []
-    doc = _rubric_doc(dataset, rubric)
-    where = f"{doc.path}:{doc.line_of(('rewards',))}"
-    lines = ["", f"奖励（金额见 {where}）：" if sealed else f"奖励（暂定，结果封存后才能发放；金额见 {where}）："]
+    rewards = month_rewards(result)
+    lines = _reward_header(dataset, rubric, is_sealed(dataset, result.month))
     lines.extend(f"  {reward.line(rubric.rewards.currency)}" for reward in rewards)
     return lines if rewards else [*lines, "  无"]
+
+
+def _reward_header(dataset: Dataset, rubric: Rubric, sealed: bool) -> list[str]:
+    """A blank line and the heading, with where the amounts are set and whether they can be paid yet."""
+    doc = _rubric_doc(dataset, rubric)
+    where = f"{doc.path}:{doc.line_of(('rewards',))}"
+    return ["", f"奖励（金额见 {where}）：" if sealed else f"奖励（暂定，结果封存后才能发放；金额见 {where}）："]
 
 
 def _item_lines(doc: Document, rubric: Rubric, score: ItemScore) -> list[str]:

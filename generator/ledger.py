@@ -20,7 +20,7 @@ from typing import Literal
 from .annual import AnnualResult
 from .errors import Problem
 from .messages import did_you_mean
-from .models import Community, FollowUp, Worker
+from .models import Assessor, Community, FollowUp, Worker
 from .periods import Month, Period, Year
 from .results import Results
 from .rubric import Grade, Rubric
@@ -99,6 +99,7 @@ class Measure:
     due: date | None  # None: the period is not sealed, so its results may still change
     done: FollowUp | None
     state: MeasureState
+    by: Assessor | None = None  # who carried it out (done.by, from organization.yaml)
 
     @property
     def state_label(self) -> str:
@@ -222,6 +223,7 @@ def period_measures(dataset: Dataset, results: Results, now: date) -> dict[str, 
         for measure in sanction.measures:
             called[key].setdefault(measure, []).append(sanction.reason)
     done = _followups(dataset)
+    assessors = {a.id: a for a in dataset.organization.assessors}
     found: dict[str, list[Measure]] = defaultdict(list)
     for (period_key, worker_id), measures in sorted(called.items()):
         period = periods[period_key]
@@ -236,7 +238,16 @@ def period_measures(dataset: Dataset, results: Results, now: date) -> dict[str, 
             else:
                 state = "overdue" if now > due else "pending"
             found[period_key].append(
-                Measure(dataset.workers[worker_id], period, name, tuple(reasons), due, followup, state)
+                Measure(
+                    dataset.workers[worker_id],
+                    period,
+                    name,
+                    tuple(reasons),
+                    due,
+                    followup,
+                    state,
+                    assessors.get(followup.by) if followup else None,
+                )
             )
     return dict(found)
 

@@ -123,10 +123,7 @@ def _line(g: SiteGatherer, entry: LedgerEntry) -> LedgerLine:
 
 
 def measure_line(g: SiteGatherer, m: Measure) -> MeasureLine:
-    by = ""
-    if m.done is not None:
-        assessor = next((a for a in g.dataset.organization.assessors if a.id == m.done.by), None)
-        by = f"{assessor.name}（{assessor.org}）" if assessor else m.done.by
+    by = f"{m.by.name}（{m.by.org}）" if m.by else (m.done.by if m.done else "")
     return MeasureLine(
         worker=g.ref(m.worker),
         measure=m.measure,

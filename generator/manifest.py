@@ -19,8 +19,10 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from .fsguard import read_regular
 from .sitedir import MARKER
 from .validate import Dataset
+from .yamlio import MAX_BYTES, UNIT_MAX_BYTES
 
 MANIFEST = "manifest.json"
 # Not in the manifest: itself, and the build's marker (.gridscore-site), which stays with the build
@@ -103,11 +105,16 @@ def repository_state(root: Path) -> tuple[str | None, bool]:
 
 def provenance(root: Path, dataset: Dataset) -> Provenance:
     commit, dirty = repository_state(root)
-    rubrics = {entry.rubric.version: sha256_file(root / entry.doc.path) for entry in dataset.rubrics}
-    seals = {period: sha256_file(root / file.doc.path) for period, file in dataset.seals.items()}
+    rubrics = {entry.rubric.version: _repository_digest(root, entry.doc.path, MAX_BYTES) for entry in dataset.rubrics}
+    seals = {period: _repository_digest(root, f.doc.path, UNIT_MAX_BYTES) for period, f in dataset.seals.items()}
     return Provenance(
         generator_version(), commit, dirty, toolchain(), dict(sorted(rubrics.items())), dict(sorted(seals.items()))
     )
+
+
+def _repository_digest(root: Path, relative: str, limit: int) -> str:
+    """SHA-256 of a repository file, read as every repository file is: a regular file, never through a link."""
+    return hashlib.sha256(read_regular(root / relative, limit)).hexdigest()
 
 
 def site_files(site: Path) -> dict[str, str]:

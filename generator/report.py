@@ -171,18 +171,17 @@ def ledger_table(dataset: Dataset, ledger: Ledger) -> str:
     totals.append([f"{dataset.organization.unit.short}合计", str(len(ledger.entries)), money(ledger.total)])
     lines.extend(_table(totals, right={1, 2}))
     lines.append("")
-    lines.extend(measure_lines(dataset, ledger))
+    lines.extend(measure_lines(ledger))
     return "\n".join(lines)
 
 
-def measure_lines(dataset: Dataset, ledger: Ledger) -> list[str]:
+def measure_lines(ledger: Ledger) -> list[str]:
     if not ledger.measures:
         return ["处理措施：本期没有需要落实的处理措施。"]
     lines = [f"处理措施（{len(ledger.measures)} 项，逾期未落实 {len(ledger.overdue)} 项）："]
     for m in ledger.measures:
         if m.done is not None:
-            by = next((a.name for a in dataset.organization.assessors if a.id == m.done.by), m.done.by)
-            state = f"已落实（{m.done.done_on}，经办人 {by}）"
+            state = f"已落实（{m.done.done_on}，经办人 {m.by.name if m.by else m.done.by}）"
         elif m.state == "provisional":
             state = "暂定（本期封存后开始计算落实期限）"
         else:

@@ -134,7 +134,7 @@ def annual_rows(summary: AnnualSummary) -> list[AnnualRow]:
     return [annual_row(result) for result in summary.results]
 
 
-def fields(row: MonthlyRow | AnnualRow, names: Iterable[str]) -> dict[str, Any]:
+def fields(row: MonthlyRow | AnnualRow | LedgerRow, names: Iterable[str]) -> dict[str, Any]:
     """The named fields of a row, in the order given (an output's keys or columns)."""
     return {name: getattr(row, name) for name in names}
 

@@ -36,15 +36,6 @@ SCHEMA_DIR = "schemas"
 
 
 def schema_for(kind: str, rubric: Rubric) -> dict[str, Any]:
-    if kind == "followup":  # one measure, or a list of them (one file per worker and period)
-        one = FollowUp.model_json_schema()
-        defs = one.pop("$defs", {})
-        schema: dict[str, Any] = {"anyOf": [one, {"type": "array", "minItems": 1, "items": one}]}
-        if defs:
-            schema["$defs"] = defs
-        schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-        schema["title"] = TITLES[kind]
-        return schema
     models: dict[str, type[BaseModel]] = {
         "record": MonthlyRecord,
         "annual": AnnualReview,
@@ -52,13 +43,23 @@ def schema_for(kind: str, rubric: Rubric) -> dict[str, Any]:
         "notice": Notice,
         "objection": Objection,
     }
-    schema = models[kind].model_json_schema()
+    schema = _followup_schema() if kind == "followup" else models[kind].model_json_schema()
     if kind == "record":
         _record_details(schema, rubric)
     if kind == "objection":
         _objection_details(schema)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = TITLES[kind]
+    return schema
+
+
+def _followup_schema() -> dict[str, Any]:
+    """A follow-up file holds one measure, or a list of them (one file per worker and period)."""
+    one = FollowUp.model_json_schema()
+    defs = one.pop("$defs", None)
+    schema: dict[str, Any] = {"anyOf": [one, {"type": "array", "minItems": 1, "items": one}]}
+    if defs:
+        schema["$defs"] = defs
     return schema
 
 

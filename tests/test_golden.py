@@ -30,17 +30,23 @@ WORKERS = {
 }
 
 
+# The ledger's index, and the periods that show each case (alike in shape otherwise): measures done and
+# overdue (2026-08), only overdue (2026-09), provisional (2026-10), a sealed year with honors (2025), an open year.
+LEDGER = {"index", "2025", "2026", "2026-08", "2026-09", "2026-10"}
+
+
 def selected(audience: str) -> dict[str, bytes]:
     site, files = render_site(PROJECT, audience, BUILD_DATE)  # type: ignore[arg-type]
     files["notices/feed.xml"] = rss_feed(site, SITE_URL)  # the sample sets no site_url, so the build writes none
     keep = {f"workers/{worker}.md" for worker in WORKERS[audience]}
+    keep |= {f"internal/ledger/{period}.md" for period in LEDGER} if audience == "internal" else set()
     keep |= {fragment_path(path) for path in keep}  # their monthly breakdowns, rendered as HTML
     # Not the 核验 page: it shows the commit and whether the tree is clean, which every commit changes
     # (tests/test_manifest.py checks it against the manifest instead).
     return {
         path: content
         for path, content in files.items()
-        if (path.endswith((".md", FRAGMENT_SUFFIX)) and not path.startswith(("workers/", "verify/")))
+        if (path.endswith((".md", FRAGMENT_SUFFIX)) and not path.startswith(("workers/", "verify/", "internal/ledger/")))
         or path in keep
         or path == "notices/feed.xml"
     }
