@@ -46,7 +46,9 @@ def selected(audience: str) -> dict[str, bytes]:
     return {
         path: content
         for path, content in files.items()
-        if (path.endswith((".md", FRAGMENT_SUFFIX)) and not path.startswith(("workers/", "verify/", "internal/ledger/")))
+        if (
+            path.endswith((".md", FRAGMENT_SUFFIX)) and not path.startswith(("workers/", "verify/", "internal/ledger/"))
+        )
         or path in keep
         or path == "notices/feed.xml"
     }
